@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Microsoft.ML.Recourse.Cli.Commands;
+
+namespace Microsoft.ML.Recourse.Cli;
+
+/// <summary>The <c>recourse</c> command-line tool.</summary>
+public static class Program
+{
+    /// <summary>Builds the root command; each command lives in its own file under Commands/.</summary>
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("recourse: algorithmic recourse for ML models (Microsoft.ML.Recourse).");
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs the tool.</summary>
+    public static int Main(string[] args) => BuildRootCommand().Parse(args).Invoke();
+}

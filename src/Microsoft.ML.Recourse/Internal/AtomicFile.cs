@@ -1,0 +1,44 @@
+namespace Microsoft.ML.Recourse;
+
+/// <summary>
+/// Writes files atomically: the content goes to a temporary file in the same folder, which then replaces the target
+/// in one rename, so a failure never leaves a half-written file over a good one.
+/// </summary>
+public static class AtomicFile
+{
+    /// <summary>Writes a file through a stream callback.</summary>
+    /// <param name="path">The target path; its folder is created when missing.</param>
+    /// <param name="write">Writes the whole content to the stream.</param>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>Writes text (UTF-8, no byte-order mark) atomically.</summary>
+    /// <param name="path">The target path.</param>
+    /// <param name="contents">The text.</param>
+    public static void WriteAllText(string path, string contents)
+        => Write(path, s =>
+        {
+            using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            w.Write(contents);
+        });
+}
