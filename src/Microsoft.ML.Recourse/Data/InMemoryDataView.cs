@@ -157,6 +157,15 @@ public sealed class DataViewBuilder
         };
     }
 
+    /// <summary>A zero-row view with <paramref name="schema"/>: transformers derive their output schema by transforming it.</summary>
+    internal static IDataView Empty(DataViewSchema schema)
+    {
+        var b = new DataViewBuilder();
+        foreach (var c in schema)
+            b.AddShared(c.Name, c.Type, c.Annotations.SlotNames, Array.CreateInstance(c.Type.RawType, 0), 0);
+        return b.Build();
+    }
+
     internal static int RowsOf(IDataView view) => checked((int)(view.GetRowCount() ?? throw new InvalidOperationException("The data view does not know its row count.")));
 
     private static IReadOnlyList<string>? CheckSlotNames(string name, int size, IReadOnlyList<string>? slotNames)
