@@ -51,7 +51,8 @@ public sealed class ActionSetBuilder
     {
         for (int j = 0; j < _actions.Length; j++)
             _actions[j] = source.Actions[j];
-        Array.Copy(source.HasOwnMaximumChange, _maximumChangeSet, _maximumChangeSet.Length);
+        for (int j = 0; j < _maximumChangeSet.Length; j++)
+            _maximumChangeSet[j] = source.HasOwnMaximumChange[j];
         foreach (var g in source.OneHotGroups)
             _groups.Add((g.Name, g.FeatureIndices.Select(i => _features[i].Name).ToArray(), g.CategoryLabels.ToArray(), g.IsMutable));
         _constraints.AddRange(source.LinearConstraints);

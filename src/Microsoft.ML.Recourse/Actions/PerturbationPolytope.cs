@@ -160,7 +160,7 @@ public sealed class PerturbationPolytope
                     return Invariant($"feature '{features[j].Name}': the new value {original:R} is not on its grid {action.GridOrigin:R} + k·{step:R}.");
             }
         }
-        Span<double> moved = _x.Length <= 256 ? stackalloc double[_x.Length] : new double[_x.Length];
+        var moved = new double[_x.Length];
         for (int j = 0; j < moved.Length; j++)
             moved[j] = _x[j] + delta[j];
         foreach (var group in OneHotGroups)
