@@ -305,4 +305,77 @@ public class PerturbationPolytopeTests
         counts.GetValueOrDefault(LinearProgramStatus.Optimal).Should().BeGreaterThan(7_000);
         offGrid.Should().BeLessThan(counts[LinearProgramStatus.Optimal]);
     }
+
+    private static readonly FeatureInfo[] Grouped =
+    [
+        new("i", Actionability: FeatureActionability.Free),
+        new("g_a", IsCategorical: true),
+        new("g_b", IsCategorical: true),
+        new("g_c", IsCategorical: true),
+    ];
+
+    [Theory]
+    [InlineData(new double[] { 0, 0, -2, -3 }, new double[] { 0, -1, 0, 1 })] // cheapest category wins
+    [InlineData(new double[] { 0, 1, 1, 1 }, new double[] { 0, 0, 0, 0 })]   // no switch improves: stay
+    [InlineData(new double[] { 0, 0, -1, -1 }, new double[] { 0, -1, 1, 0 })] // tie between categories: lowest index
+    [InlineData(new double[] { 0, 2, 2, 3 }, new double[] { 0, 0, 0, 0 })]   // tie with staying: stay
+    public void Minimize_OneHotGroup_SwitchesOnlyWhenStrictlyBetter(double[] objective, double[] expected)
+    {
+        var set = ActionSet.CreateBuilder(Grouped, 1).AddOneHotGroup("g", ["g_a", "g_b", "g_c"]).Build();
+
+        var r = set.Minimize([0, 1, 0, 0], objective);
+
+        r.Delta.Should().Equal(expected);
+        r.MeetsDiscreteConstraints.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Minimize_OneHotMemberThatCannotBeEntered_IsNotChosen()
+    {
+        var set = ActionSet.CreateBuilder(Grouped, 1).AddOneHotGroup("g", ["g_a", "g_b", "g_c"])
+            .SetActionability("g_c", FeatureActionability.DecreaseOnly).Build();
+
+        set.Minimize([0, 1, 0, 0], [0, 0, -1, -5]).Delta.Should().Equal(0.0, -1, 1, 0);
+    }
+
+    [ClpFact]
+    public void Minimize_GeneralRowOnGridFeature_RelaxesTheGridAndSaysSo()
+    {
+        var set = ActionSet.CreateBuilder([new FeatureInfo("i", Actionability: FeatureActionability.Free)], 1.5)
+            .SetInteger("i")
+            .AddLinearConstraint("at-least-half", new Dictionary<string, double> { ["i"] = 1 }, constant: -0.5)
+            .Build();
+        var p = set.Compile([0]);
+
+        var r = p.Minimize([1]);
+
+        p.Lower[0].Should().Be(-1);
+        p.Upper[0].Should().Be(1);
+        r.Status.Should().Be(LinearProgramStatus.Optimal);
+        r.Delta[0].Should().BeApproximately(0.5, 1e-12);
+        r.MeetsDiscreteConstraints.Should().BeFalse();
+        p.FindViolation([0.5]).Should().StartWith("feature 'i': the new value 0.5 is not on its grid 0 + k·1");
+        p.Contains([1]).Should().BeTrue();
+    }
+
+    [ClpTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MinimizeAll_ManyRows_EqualsRowByRowMinimize(bool withRows)
+    {
+        var rng = new Random(withRows ? 21 : 22);
+        var (set, groupSize) = RandomSet(rng, new Shape(MaxFeatures: 5, Groups: true, Rows: withRows, Grids: true, FiniteBoxes: true));
+        var rows = Enumerable.Range(0, 300).Select(_ => RandomRow(rng, set, groupSize)).ToArray();
+        var objectives = rows.Select(_ => RandomObjective(rng, set.FeatureCount)).ToArray();
+
+        var batch = set.MinimizeAll(rows, objectives);
+
+        batch.Should().HaveCount(rows.Length);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var single = set.Minimize(rows[i], objectives[i]);
+            batch[i].Status.Should().Be(single.Status);
+            batch[i].Delta.Should().Equal(single.Delta);
+        }
+    }
 }
