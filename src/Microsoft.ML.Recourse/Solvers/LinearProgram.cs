@@ -73,10 +73,14 @@ public sealed class LinearProgram
         constraints ??= [];
         for (int i = 0; i < constraints.Count; i++)
         {
-            var row = constraints[i];
+            var row = Contracts.CheckValue(constraints[i], nameof(constraints));
             Contracts.CheckParam(row.Indices.Count == row.Coefficients.Count, nameof(constraints), $"Row {i} has {row.Indices.Count} indices but {row.Coefficients.Count} coefficients.");
-            foreach (int j in row.Indices)
+            for (int k = 0; k < row.Indices.Count; k++)
+            {
+                int j = row.Indices[k];
                 Contracts.CheckParam(j >= 0 && j < n, nameof(constraints), $"Row {i} refers to variable {j}, outside 0..{n - 1}.");
+                Contracts.CheckParam(double.IsFinite(row.Coefficients[k]), nameof(constraints), $"Row {i} has a non-finite coefficient ({row.Coefficients[k]}) for variable {j}.");
+            }
             Contracts.CheckParam(!double.IsNaN(row.Lower) && !double.IsNaN(row.Upper), nameof(constraints), $"Row {i} has a NaN bound.");
         }
         Contracts.CheckParam(isInteger is null || isInteger.Count == n, nameof(isInteger), $"Expected {n} integrality flags.");
