@@ -31,6 +31,7 @@ public sealed class PersuasionCatalog
         public const double ObedienceMargin = 0;
         public const double Epsilon = 0.01;
         public const int MaximumEnumeratedActions = 16;
+        public const double InteriorTolerance = 1e-9;
     }
 
     /// <summary>Creates a problem from explicitly given regions.</summary>
@@ -141,8 +142,9 @@ public sealed class PersuasionCatalog
     }
 
     /// <summary>
-    /// Decides exactly whether a region has an interior, by the feasibility LP
-    /// {θ : (2 s_a − 1) θᵀx̃(a) ≥ 1 for every action a}. Regions without interior have zero mass under a Gaussian prior.
+    /// Decides exactly whether a region has an interior, with the LP max t subject to (2 s_a − 1) θᵀx̃(a) ≥ t for every
+    /// action a, −1 ≤ θ ≤ 1 and 0 ≤ t ≤ 1: the open cone is non-empty iff t* &gt; 0 (regions are cones, so bounding θ
+    /// loses nothing). Regions without interior have zero mass under a Gaussian prior.
     /// </summary>
     /// <param name="setting">The subject and actions (the prior is not used).</param>
     /// <param name="acceptancePattern">The pattern s to test, one entry per action.</param>
@@ -159,15 +161,19 @@ public sealed class PersuasionCatalog
         for (int a = 0; a < n; a++)
         {
             double sign = acceptancePattern[a] ? 1 : -1;
-            rows[a] = new LinearConstraint(Enumerable.Range(0, dim).ToArray(),
-                Enumerable.Range(0, dim).Select(j => sign * points[a * dim + j]).ToArray(), 1, double.PositiveInfinity);
+            var coefficients = new double[dim + 1];
+            for (int j = 0; j < dim; j++) coefficients[j] = sign * points[a * dim + j];
+            coefficients[dim] = -1;
+            rows[a] = new LinearConstraint(Enumerable.Range(0, dim + 1).ToArray(), coefficients, 0, double.PositiveInfinity);
         }
-        var program = new LinearProgram(new double[dim], Enumerable.Repeat(double.NegativeInfinity, dim).ToArray(),
-            Enumerable.Repeat(double.PositiveInfinity, dim).ToArray(), rows);
+        var objective = new double[dim + 1];
+        objective[dim] = 1;
+        var lower = Enumerable.Repeat(-1.0, dim + 1).ToArray();
+        lower[dim] = 0;
+        var program = new LinearProgram(objective, lower, Enumerable.Repeat(1.0, dim + 1).ToArray(), rows, sense: ObjectiveSense.Maximize);
         var result = LinearProgramSolver.Solve(program);
-        Contracts.Check(result.Status is LinearProgramStatus.Optimal or LinearProgramStatus.Infeasible,
-            FormattableString.Invariant($"The region feasibility LP ended with status {result.Status}. {result.Message}"));
-        return result.IsOptimal;
+        Contracts.Check(result.IsOptimal, FormattableString.Invariant($"The region LP ended with status {result.Status}. {result.Message}"));
+        return result.ObjectiveValue > Defaults.InteriorTolerance;
     }
 
     /// <summary>
