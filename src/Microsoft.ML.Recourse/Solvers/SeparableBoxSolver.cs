@@ -26,14 +26,10 @@ public sealed class SeparableBoxSolver : ILinearProgramSolver
             $"{(problem.HasIntegerVariables ? " and integer variables" : "")}. Use {nameof(LinearProgramSolver)}.{nameof(LinearProgramSolver.Solve)}.");
         cancellationToken.ThrowIfCancellationRequested();
 
+        if (problem.FindEmptyRange() is string emptyRange)
+            return LinearProgram.EmptyRangeResult(emptyRange);
+
         int n = problem.VariableCount;
-        for (int j = 0; j < n; j++)
-        {
-            double lower = problem.ColumnLower[j], upper = problem.ColumnUpper[j];
-            if (lower > upper || double.IsPositiveInfinity(lower) || double.IsNegativeInfinity(upper))
-                return new LinearProgramResult(LinearProgramStatus.Infeasible, double.NaN, [], 0,
-                    $"Variable {j} has an empty range [{lower}, {upper}].");
-        }
 
         double direction = problem.Sense == ObjectiveSense.Minimize ? 1 : -1;
         var solution = new double[n];

@@ -47,6 +47,8 @@ public sealed class CbcSolver : ILinearProgramSolver
     {
         Contracts.CheckValue(problem, nameof(problem));
         cancellationToken.ThrowIfCancellationRequested();
+        if (problem.FindEmptyRange() is string emptyRange)
+            return LinearProgram.EmptyRangeResult(emptyRange);
         var data = CoinProblemData.From(problem);
 
         s_cbcLock.Wait(cancellationToken);

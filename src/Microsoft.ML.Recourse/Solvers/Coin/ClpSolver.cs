@@ -45,8 +45,10 @@ public sealed class ClpSolver : ILinearProgramSolver
         Contracts.CheckParam(!problem.HasIntegerVariables, nameof(problem),
             $"{nameof(ClpSolver)} solves linear programs only; this one has integer variables. Use {nameof(CbcSolver)} (or {nameof(LinearProgramSolver)}.{nameof(LinearProgramSolver.Solve)}).");
         cancellationToken.ThrowIfCancellationRequested();
-        var data = CoinProblemData.From(problem);
         rowPrices = [];
+        if (problem.FindEmptyRange() is string emptyRange)
+            return LinearProgram.EmptyRangeResult(emptyRange);
+        var data = CoinProblemData.From(problem);
 
         using var model = ClpModelHandle.Create();
         ClpNative.Clp_setLogLevel(model, 0);
