@@ -37,8 +37,9 @@ internal static class ReproduceHarris2022Command
                 };
                 bool asJson = parse.GetValue(json);
                 var result = Harris2022Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));
-                string commandLine = "recourse reproduce harris2022 " + string.Join(' ', parse.Tokens.Select(t => t.Value).Where(IsReproducible(parse.Tokens.Select(t => t.Value).ToList())));
-                var files = Harris2022Report.Write(result, parse.GetValue(output)!.FullName, commandLine.TrimEnd());
+                var tokens = parse.Tokens.Select(t => t.Value).ToList();
+                string commandLine = "recourse " + string.Join(' ', tokens.Where(IsReproducible(tokens)));
+                var files = Harris2022Report.Write(result, parse.GetValue(output)!.FullName, commandLine);
                 if (asJson)
                 {
                     Console.Out.Write(Harris2022Report.ToJson(result));
@@ -52,7 +53,7 @@ internal static class ReproduceHarris2022Command
                         table.AddRow(F(v.PriorVariance), F(v.Persuasion), F(v.FullDisclosure), F(v.NoDisclosure), F(v.Gap));
                     AnsiConsole.Write(table);
                     AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                        $"Persuasion − max(full, none), smallest over all instances: {result.MinimumDecisionMakerAdvantage:0.######}; gap trend in σ²: {Harris2022Report.Trend(result.Variances.OrderBy(v => v.PriorVariance).Select(v => v.Gap).ToArray())}.")));
+                        $"Persuasion − max(full, none), smallest over all instances: {Harris2022Report.Small(result.MinimumDecisionMakerAdvantage)}; gap trend in σ²: {Harris2022Report.Trend(result.Variances.OrderBy(v => v.PriorVariance).Select(v => v.Gap).ToArray())}.")));
                     foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
                 }
                 Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));

@@ -10,6 +10,9 @@ namespace Microsoft.ML.Recourse.Persuasion.Experiments;
 /// </summary>
 internal static class Harris2022Experiment
 {
+    /// <summary>LP round-off allowed when checking that persuasion is never worse than a baseline.</summary>
+    public const double DominanceTolerance = 1e-7;
+
     /// <summary>The protocol's settings; defaults follow spec §8.1 ([P] values where the paper's are unknown).</summary>
     internal sealed class Options
     {
@@ -85,6 +88,9 @@ internal static class Harris2022Experiment
     {
         /// <summary>The smallest Persuasion − max(Full, None) for the decision maker over every instance.</summary>
         public double MinimumDecisionMakerAdvantage => Configurations.Min(c => c.MinimumDecisionMakerAdvantage);
+
+        /// <summary>Whether persuasion ≥ max(full, none) in every instance, up to LP round-off (<see cref="DominanceTolerance"/>).</summary>
+        public bool PersuasionDominatesEverywhere => MinimumDecisionMakerAdvantage >= -DominanceTolerance;
 
         /// <summary>The smallest subject utility under persuasion minus under no disclosure over every instance.</summary>
         public double MinimumSubjectAdvantage => Configurations.Min(c => c.MinimumSubjectAdvantage);

@@ -94,7 +94,7 @@ internal static class Harris2022Report
                 noDisclosure = v.NoDisclosure,
                 gap = v.Gap,
             }),
-            persuasionDominatesEverywhere = result.MinimumDecisionMakerAdvantage >= -SignalingProgram.TieTolerance,
+            persuasionDominatesEverywhere = result.PersuasionDominatesEverywhere,
             minimumDecisionMakerAdvantage = result.MinimumDecisionMakerAdvantage,
             minimumSubjectAdvantage = result.MinimumSubjectAdvantage,
             gapTrend = Trend(result.Variances.Select(v => v.Gap).ToArray()),
@@ -110,16 +110,17 @@ internal static class Harris2022Report
         };
     }
 
-    /// <summary>"increasing", "decreasing" or "not monotone" for values ordered by σ².</summary>
+    /// <summary>How values ordered by σ² move: "increasing", "decreasing", "non-increasing", "non-decreasing", "constant" or "not monotone".</summary>
     internal static string Trend(IReadOnlyList<double> values)
     {
-        bool up = true, down = true;
-        for (int i = 1; i < values.Count; i++)
-        {
-            up &= values[i] > values[i - 1];
-            down &= values[i] < values[i - 1];
-        }
-        return values.Count < 2 ? "single value" : up ? "increasing" : down ? "decreasing" : "not monotone";
+        if (values.Count < 2) return "single value";
+        var steps = values.Skip(1).Select((v, i) => Math.Sign(v - values[i])).ToArray();
+        return steps.All(x => x > 0) ? "increasing"
+            : steps.All(x => x < 0) ? "decreasing"
+            : steps.All(x => x == 0) ? "constant"
+            : steps.All(x => x <= 0) ? "non-increasing"
+            : steps.All(x => x >= 0) ? "non-decreasing"
+            : "not monotone";
     }
 
     public static string ToMarkdown(Result result, string commandLine)
@@ -166,9 +167,9 @@ internal static class Harris2022Report
         sb.AppendLine("## Findings");
         sb.AppendLine();
         int instances = result.Configurations.Sum(c => c.Instances);
-        bool dominates = result.MinimumDecisionMakerAdvantage >= -SignalingProgram.TieTolerance;
-        sb.AppendLine(I($"* Persuasion ≥ max(full, none) for the decision maker in {(dominates ? "every one" : "NOT every one")} of the {instances} (configuration, subject, seed) instances; the smallest margin is {result.MinimumDecisionMakerAdvantage:0.######}."));
-        sb.AppendLine(I($"* The subject's utility under persuasion minus under no disclosure is at least {result.MinimumSubjectAdvantage:0.######} in every instance (the theory says ≥ 0)."));
+        bool dominates = result.PersuasionDominatesEverywhere;
+        sb.AppendLine(I($"* Persuasion ≥ max(full, none) for the decision maker in {(dominates ? "every one" : "NOT every one")} of the {instances} (configuration, subject, seed) instances; the smallest margin is {Small(result.MinimumDecisionMakerAdvantage)}."));
+        sb.AppendLine(I($"* The subject's utility under persuasion minus under no disclosure is at least {Small(result.MinimumSubjectAdvantage)} in every instance (the theory says ≥ 0)."));
         var sorted = result.Variances.OrderBy(v => v.PriorVariance).ToArray();
         string trend = Trend(sorted.Select(v => v.Gap).ToArray());
         string gaps = string.Join(", ", sorted.Select(v => I($"{v.Gap:0.0000} at σ² = {v.PriorVariance}")));
@@ -193,7 +194,7 @@ internal static class Harris2022Report
         const int panelWidth = 210, panelHeight = 170, left = 60, top = 70, gap = 25;
         int columns = o.DesirableEffects.Count, rows = o.DesirableCosts.Count;
         int width = left + columns * (panelWidth + gap) + 10, height = top + rows * (panelHeight + gap) + 40;
-        var (yMin, yMax) = Range(grid.SelectMany(c => new[] { c.Persuasion, c.FullDisclosure, c.NoDisclosure }).Select(m => m.DecisionMakerUtility));
+        var (yMin, yMax) = Range(grid.SelectMany(c => new[] { c.Persuasion, c.FullDisclosure, c.NoDisclosure }).Select(m => m.DecisionMakerUtility), probabilityScale: true);
         var svg = Begin(width, height, I($"Expected decision-maker utility at σ² = {o.GridVariance} (HELOC, mean ± s.e. over subjects)"));
         Legend(svg, left, 42);
         for (int r = 0; r < rows; r++)
@@ -212,7 +213,7 @@ internal static class Harris2022Report
         var variances = result.Variances;
         const int panelWidth = 200, panelHeight = 240, left = 60, top = 70, gap = 25;
         int width = left + variances.Count * (panelWidth + gap) + 10, height = top + panelHeight + 40;
-        var (yMin, yMax) = Range(variances.SelectMany(v => new[] { v.Persuasion, v.FullDisclosure, v.NoDisclosure }).Select(m => new Estimate(m, 0)));
+        var (yMin, yMax) = Range(variances.SelectMany(v => new[] { v.Persuasion, v.FullDisclosure, v.NoDisclosure }).Select(m => new Estimate(m, 0)), probabilityScale: false);
         var svg = Begin(width, height, "Decision-maker utility averaged over the cost × effect grid, by prior variance σ²");
         Legend(svg, left, 42);
         for (int i = 0; i < variances.Count; i++)
@@ -224,12 +225,13 @@ internal static class Harris2022Report
         return End(svg);
     }
 
-    private static (double Min, double Max) Range(IEnumerable<Estimate> values)
+    /// <summary>The y range: [0, 1] widened to fit the data for probabilities, else the data's range rounded out to 0.05.</summary>
+    private static (double Min, double Max) Range(IEnumerable<Estimate> values, bool probabilityScale)
     {
         var list = values.ToArray();
-        double max = Math.Max(1, list.Max(e => e.Mean + e.StandardError));
-        double min = Math.Min(0, list.Min(e => e.Mean - e.StandardError));
-        return (min, max);
+        double max = list.Max(e => e.Mean + e.StandardError), min = list.Min(e => e.Mean - e.StandardError);
+        if (probabilityScale) return (Math.Min(0, min), Math.Max(1, max));
+        return (Math.Min(0, Math.Floor(min / 0.05) * 0.05), Math.Max(0.05, Math.Ceiling(max * 1.1 / 0.05) * 0.05));
     }
 
     private static StringBuilder Begin(int width, int height, string title)
@@ -282,6 +284,9 @@ internal static class Harris2022Report
             svg.AppendLine(I($"<text x=\"{bx + barWidth / 2:0.##}\" y=\"{Math.Min(y0, y1) - 4:0.##}\" text-anchor=\"middle\" font-size=\"10\">{values[m].Mean:0.00}</text>"));
         }
     }
+
+    /// <summary>Formats a margin; solver round-off of order 1e-12 would otherwise print as "-0".</summary>
+    internal static string Small(double value) => Math.Abs(value) < 5e-9 ? "0" : I($"{value:0.########}");
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
