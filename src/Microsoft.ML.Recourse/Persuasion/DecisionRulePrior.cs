@@ -53,8 +53,6 @@ internal sealed class GaussianDecisionRulePrior : DecisionRulePrior
         Variance = variance;
     }
 
-    public IReadOnlyList<double> Mean => _mean;
-
     public double Variance { get; }
 
     public override IReadOnlyList<double> SampleRule(Random random)

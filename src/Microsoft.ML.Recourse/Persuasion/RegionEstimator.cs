@@ -66,13 +66,6 @@ internal sealed class PatternComparer : IEqualityComparer<ulong[]>
             if (scores[a] >= 0) key[a >> 6] |= 1UL << (a & 63);
     }
 
-    public static void Fill(IReadOnlyList<bool> pattern, ulong[] key)
-    {
-        Array.Clear(key);
-        for (int a = 0; a < pattern.Count; a++)
-            if (pattern[a]) key[a >> 6] |= 1UL << (a & 63);
-    }
-
     public static bool[] ToPattern(ulong[] key, int actionCount)
     {
         var pattern = new bool[actionCount];
