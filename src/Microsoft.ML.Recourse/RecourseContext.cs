@@ -1,5 +1,6 @@
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
+using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse;
@@ -26,6 +27,7 @@ public sealed class RecourseContext
         Model = new ModelOperationsCatalog(this);
         BinaryClassification = new BinaryClassificationCatalog(this);
         Datasets = new DatasetsCatalog(this);
+        Persuasion = new PersuasionCatalog(this);
     }
 
     /// <summary>Gets the seed given to the constructor, or <see langword="null"/>.</summary>
@@ -45,6 +47,8 @@ public sealed class RecourseContext
 
     /// <summary>Gets the data sets of Ross et al. (2021), preprocessed as the authors' code, and a synthetic credit data set.</summary>
     public DatasetsCatalog Datasets { get; }
+    /// <summary>Gets the Bayesian-persuasion tools: optimal obedient recourse recommendations under a secret rule.</summary>
+    public PersuasionCatalog Persuasion { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()

@@ -1,11 +1,10 @@
 namespace Microsoft.ML.Recourse.Models;
 
 /// <summary>
-/// A fitted, immutable scorer g(x) ∈ [0, 1] (the probability of the favourable outcome) that is differentiable
-/// with respect to its input. All methods are thread-safe. Batched methods take row-major matrices of
-/// <c>rows × <see cref="FeatureCount"/></c> values.
+/// A fitted, immutable scorer g(x) ∈ [0, 1]: the probability of the favourable outcome. It may be a black box.
+/// All methods are thread-safe. Batched methods take row-major matrices of <c>rows × <see cref="FeatureCount"/></c> values.
 /// </summary>
-public interface IDifferentiableScorer
+public interface IScorer
 {
     /// <summary>Gets the number of input features d.</summary>
     int FeatureCount { get; }
@@ -18,7 +17,11 @@ public interface IDifferentiableScorer
     /// <param name="features">rows × d values, row-major.</param>
     /// <param name="scores">One output per row.</param>
     void ScoreBatch(ReadOnlySpan<double> features, Span<double> scores);
+}
 
+/// <summary>A scorer that is also differentiable with respect to its input, as gradient-based recourse needs.</summary>
+public interface IDifferentiableScorer : IScorer
+{
     /// <summary>Computes g and its input gradient ∇ₓg for a batch of rows.</summary>
     /// <param name="features">rows × d values, row-major.</param>
     /// <param name="scores">One output per row.</param>

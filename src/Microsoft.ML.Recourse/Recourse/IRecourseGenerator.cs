@@ -55,14 +55,17 @@ public interface IRecourseGenerator
     string Name { get; }
 
     /// <summary>Computes recourse for every row.</summary>
-    /// <param name="model">The fitted scorer g.</param>
+    /// <param name="model">
+    /// The fitted scorer g. Generators that need input gradients require an <see cref="IDifferentiableScorer"/> and
+    /// reject other scorers with an <see cref="ArgumentOutOfRangeException"/> naming the alternative.
+    /// </param>
     /// <param name="threshold">The decision threshold θ₀: a row is accepted when g(x) ≥ θ₀. Range: 0 &lt; θ₀ &lt; 1.</param>
     /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
     /// <param name="rows">rows × d feature values in the model's units, row-major.</param>
     /// <param name="cancellationToken">Stops a long run.</param>
     /// <returns>One result per row, in order.</returns>
     IReadOnlyList<RecourseResult> Generate(
-        IDifferentiableScorer model,
+        IScorer model,
         double threshold,
         ActionSet actionSet,
         ReadOnlyMemory<double> rows,

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Microsoft.ML.Recourse.Cli.Commands;
+
+/// <summary><c>recourse reproduce &lt;paper&gt;</c>: the parent of the paper-reproduction commands, one sub-command per paper in its own file.</summary>
+internal static class ReproduceCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("reproduce", "Re-run a paper's experiments and write JSON, a Markdown report and figures.");
+        command.Subcommands.Add(ReproduceHarris2022Command.Create());
+        return command;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML.Recourse.Tests.TestFramework;
+
+namespace Microsoft.ML.Recourse.Tests.Persuasion;
+
+/// <summary>Runs the real <c>recourse</c> executable, as a user would.</summary>
+public class PersuadeCommandTests
+{
+    [ClpFact]
+    public void Persuade_Json_PrintsUtilitiesRegionsAndPolicy()
+    {
+        string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
+        var (exit, output, error) = Run("persuade", "--problem", path, "--json");
+
+        exit.Should().Be(0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        root.GetProperty("regions").GetInt32().Should().Be(4);
+        root.GetProperty("persuasion").GetProperty("decisionMakerUtility").GetDouble().Should().BeApproximately(0.5, 1e-6);
+        root.GetProperty("persuasion").GetProperty("subjectUtility").GetDouble().Should().BeApproximately(0.2, 1e-6);
+        root.GetProperty("fullDisclosure").GetProperty("decisionMakerUtility").GetDouble().Should().BeApproximately(0.1, 1e-6);
+        root.GetProperty("fullDisclosure").GetProperty("subjectUtility").GetDouble().Should().BeApproximately(0.34, 1e-6);
+        root.GetProperty("noDisclosure").GetProperty("decisionMakerUtility").GetDouble().Should().BeApproximately(0, 1e-6);
+        var last = root.GetProperty("policy")[3];
+        last.GetProperty("mass").GetDouble().Should().Be(0.6);
+        last.GetProperty("recommend").GetProperty("improve").GetDouble().Should().BeApproximately(1.0 / 3, 1e-6);
+        File.Delete(path);
+    }
+
+    [ClpFact]
+    public void Persuade_Tables_PrintsSummaryAndPolicy()
+    {
+        string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
+        var (exit, output, error) = Run("persuade", "--problem", path);
+
+        exit.Should().Be(0, error);
+        output.Should().Contain("Full disclosure").And.Contain("0.3333").And.Contain("No disclosure (subject plays game)");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void Persuade_BadProblem_ExitsWithClearError()
+    {
+        string path = WriteTemp("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0}],"regions":[{"mass":0.7,"accepted":[false]}]}""");
+        var (exit, _, error) = Run("persuade", "--problem", path, "--json");
+
+        exit.Should().Be(1);
+        error.Should().Contain("masses sum to 0.7").And.Contain("must sum to 1");
+        File.Delete(path);
+    }
+
+    internal static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "recourse.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static string WriteTemp(string content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"persuasion-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
