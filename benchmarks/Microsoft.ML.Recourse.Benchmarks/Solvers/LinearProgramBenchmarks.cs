@@ -55,6 +55,7 @@ public class ClpDenseLinearProgramBenchmarks
 [MemoryDiagnoser]
 public class SeparableLinearProgramBenchmarks
 {
+    private readonly SeparableBoxSolver _solver = new();
     private LinearProgram _problem = null!;
 
     [GlobalSetup]
@@ -69,7 +70,7 @@ public class SeparableLinearProgramBenchmarks
     }
 
     [Benchmark]
-    public double ClosedForm() => SeparableBoxSolver.Instance.Solve(_problem).ObjectiveValue;
+    public double ClosedForm() => _solver.Solve(_problem).ObjectiveValue;
 }
 
 /// <summary>
