@@ -50,32 +50,20 @@ public sealed class ClpSolver : ILinearProgramSolver
             return LinearProgram.EmptyRangeResult(emptyRange);
         var data = CoinProblemData.From(problem);
 
-        using var model = ClpModelHandle.Create();
-        ClpNative.Clp_setLogLevel(model, 0);
-        fixed (int* start = data.ColumnStart, index = data.RowIndex)
-        fixed (double* value = data.Value, colLower = data.ColumnLower, colUpper = data.ColumnUpper, objective = data.Objective,
-            rowLower = data.RowLower, rowUpper = data.RowUpper)
-        {
-            ClpNative.Clp_loadProblem(model, data.ColumnCount, data.RowCount, start, index, value, colLower, colUpper, objective, rowLower, rowUpper);
-        }
-        ClpNative.Clp_setObjSense(model, problem.Sense == ObjectiveSense.Minimize ? 1 : -1);
-        ClpNative.Clp_setMaximumIterations(model, MaximumIterations);
-        if (double.IsFinite(MaximumSeconds))
-            ClpNative.Clp_setMaximumSeconds(model, MaximumSeconds);
-
+        using var model = Load(problem, data);
         ClpNative.Clp_dual(model, 0);
         int status = ClpNative.Clp_status(model);
         int iterations = ClpNative.Clp_numberIterations(model);
-        // The dual simplex gives variables without a finite bound temporary ±1e10 bounds; a nonbasic one with zero
-        // reduced cost can be left there, and a dual-infeasible verdict does not separate unbounded from infeasible.
-        // A primal pass from the dual's basis settles both (it costs no iterations when the basis is already optimal).
-        if (status is ClpStatus.DualInfeasible or ClpStatus.Error || status == ClpStatus.Optimal && data.HasInfiniteColumnBound)
+        // The dual simplex gives variables without a finite bound temporary ±1e10 bounds: a nonbasic one with zero
+        // reduced cost can be left there, and "dual infeasible" does not separate unbounded from infeasible. A primal
+        // pass from the dual's basis settles both (it costs no iterations when the basis is already optimal).
+        if (status is ClpStatus.DualInfeasible or ClpStatus.Error
+            || data.HasInfiniteColumnBound && status is ClpStatus.Optimal or ClpStatus.PrimalInfeasible)
         {
             ClpNative.Clp_primal(model, 0);
             status = ClpNative.Clp_status(model);
             iterations += ClpNative.Clp_numberIterations(model);
         }
-
         var mapped = status switch
         {
             ClpStatus.Optimal => LinearProgramStatus.Optimal,
@@ -84,6 +72,11 @@ public sealed class ClpSolver : ILinearProgramSolver
             ClpStatus.Limit => LinearProgramStatus.Limit,
             _ => LinearProgramStatus.Error,
         };
+        // Clp was seen to call a feasible, unbounded program with free variables "primal infeasible" after 0
+        // iterations, from either simplex; such a verdict is checked before it is believed.
+        if (mapped == LinearProgramStatus.Infeasible && data.HasInfiniteColumnBound)
+            return CheckInfeasibleVerdict(problem, out rowPrices, cancellationToken)
+                ?? new LinearProgramResult(mapped, double.NaN, [], iterations, $"Clp status {status}, confirmed by a feasibility solve.");
         if (mapped != LinearProgramStatus.Optimal)
             return new LinearProgramResult(mapped, double.NaN, [], iterations,
                 $"Clp status {status}, secondary status {ClpNative.Clp_secondaryStatus(model)}.");
@@ -95,9 +88,62 @@ public sealed class ClpSolver : ILinearProgramSolver
         return new LinearProgramResult(LinearProgramStatus.Optimal, CoinProblemData.ObjectiveAt(problem, solution), solution, iterations);
     }
 
+    /// <summary>
+    /// Re-examines an "infeasible" verdict on a program with unbounded variables: a zero-objective solve decides
+    /// feasibility; when a feasible point exists, the program is solved with the infinite bounds replaced by
+    /// ±<see cref="Defaults.ArtificialBound"/>, and an optimum on such a bound means the original is unbounded.
+    /// Returns <see langword="null"/> when the program is indeed infeasible.
+    /// </summary>
+    private LinearProgramResult? CheckInfeasibleVerdict(LinearProgram problem, out double[] rowPrices, CancellationToken cancellationToken)
+    {
+        rowPrices = [];
+        var feasibility = new LinearProgram(new double[problem.VariableCount], problem.ColumnLower, problem.ColumnUpper, problem.Constraints);
+        if (Solve(feasibility, out _, cancellationToken).Status != LinearProgramStatus.Optimal)
+            return null;
+        const double bound = Defaults.ArtificialBound;
+        var boxed = new LinearProgram(problem.Objective,
+            problem.ColumnLower.Select(b => Math.Max(b, -bound)).ToArray(),
+            problem.ColumnUpper.Select(b => Math.Min(b, bound)).ToArray(),
+            problem.Constraints, sense: problem.Sense);
+        var result = Solve(boxed, out rowPrices, cancellationToken);
+        if (result.Status != LinearProgramStatus.Optimal) return result;
+        for (int j = 0; j < problem.VariableCount; j++)
+        {
+            bool onArtificialBound = double.IsInfinity(problem.ColumnLower[j]) && result.Solution[j] <= -bound * (1 - 1e-9)
+                                     || double.IsInfinity(problem.ColumnUpper[j]) && result.Solution[j] >= bound * (1 - 1e-9);
+            if (onArtificialBound)
+            {
+                rowPrices = [];
+                return new LinearProgramResult(LinearProgramStatus.Unbounded, double.NaN, [], result.Iterations,
+                    $"Unbounded: variable {j} runs to the artificial bound ±{bound:0e0} while the rest stays feasible.");
+            }
+        }
+        return result;
+    }
+
+    private unsafe ClpModelHandle Load(LinearProgram problem, CoinProblemData data)
+    {
+        var model = ClpModelHandle.Create();
+        ClpNative.Clp_setLogLevel(model, 0);
+        fixed (int* start = data.ColumnStart, index = data.RowIndex)
+        fixed (double* value = data.Value, colLower = data.ColumnLower, colUpper = data.ColumnUpper, objective = data.Objective,
+            rowLower = data.RowLower, rowUpper = data.RowUpper)
+        {
+            ClpNative.Clp_loadProblem(model, data.ColumnCount, data.RowCount, start, index, value, colLower, colUpper, objective, rowLower, rowUpper);
+        }
+        ClpNative.Clp_setObjSense(model, problem.Sense == ObjectiveSense.Minimize ? 1 : -1);
+        ClpNative.Clp_setMaximumIterations(model, MaximumIterations);
+        if (double.IsFinite(MaximumSeconds))
+            ClpNative.Clp_setMaximumSeconds(model, MaximumSeconds);
+        return model;
+    }
+
     /// <summary>The default settings.</summary>
     internal static class Defaults
     {
+        /// <summary>The stand-in for an infinite bound when an "infeasible" verdict is re-examined.</summary>
+        public const double ArtificialBound = 1e9;
+
         public const int MaximumIterations = int.MaxValue;
         public const double MaximumSeconds = double.PositiveInfinity;
     }
