@@ -1,0 +1,171 @@
+using System.Collections;
+using System.Text.Json.Nodes;
+
+namespace Microsoft.ML.Recourse.Models;
+
+/// <summary>
+/// The base of the library's fitted scorers: a feed-forward network whose logit f(x) gives the probability of the
+/// favourable outcome g(x) = σ(f(x)). Immutable and thread-safe; batched methods run SIMD kernels over row chunks
+/// and allocate nothing after a thread's first call.
+/// </summary>
+public abstract class ScorerModelParameters : IDifferentiableScorer
+{
+    private const int ChunkRows = 32;
+
+    [ThreadStatic]
+    private static NetworkWorkspace? t_workspace;
+
+    private readonly double[] _parameters;
+
+    private protected ScorerModelParameters(FeedForwardNetwork network, double[] parameters)
+    {
+        network.CheckParameterLength(parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+            Contracts.CheckParam(double.IsFinite(parameters[i]), nameof(parameters),
+                FormattableString.Invariant($"Parameter {i} is not finite ({parameters[i]})."));
+        Network = network;
+        _parameters = parameters;
+    }
+
+    /// <summary>Gets the number of input features d.</summary>
+    public int FeatureCount => Network.FeatureCount;
+
+    internal FeedForwardNetwork Network { get; }
+
+    /// <summary>All parameters in the network's layout; never modified.</summary>
+    internal ReadOnlySpan<double> Parameters => _parameters;
+
+    internal abstract string ModelKind { get; }
+
+    /// <summary>Computes the logit f(x) for one row.</summary>
+    /// <param name="features">d feature values.</param>
+    public double ScoreLogit(ReadOnlySpan<double> features)
+    {
+        CheckRow(features, nameof(features));
+        var ws = Workspace(1);
+        Network.Forward(_parameters, features, 1, ws, dropout: null);
+        return ws.Logits[0];
+    }
+
+    /// <summary>Computes the logit f(x) for a batch of rows.</summary>
+    /// <param name="features">rows × d values, row-major.</param>
+    /// <param name="logits">One output per row.</param>
+    public void ScoreLogitBatch(ReadOnlySpan<double> features, Span<double> logits)
+    {
+        int rows = CheckBatch(features, logits.Length, nameof(features), nameof(logits));
+        var ws = Workspace(Math.Min(rows, ChunkRows));
+        int d = FeatureCount;
+        for (int start = 0; start < rows; start += ChunkRows)
+        {
+            int count = Math.Min(ChunkRows, rows - start);
+            Network.Forward(_parameters, features.Slice(start * d, count * d), count, ws, dropout: null);
+            ws.Logits.AsSpan(0, count).CopyTo(logits.Slice(start, count));
+        }
+    }
+
+    /// <inheritdoc/>
+    public double Score(ReadOnlySpan<double> features) => Sigmoid(ScoreLogit(features));
+
+    /// <inheritdoc/>
+    public void ScoreBatch(ReadOnlySpan<double> features, Span<double> scores)
+    {
+        ScoreLogitBatch(features, scores);
+        for (int i = 0; i < scores.Length; i++) scores[i] = Sigmoid(scores[i]);
+    }
+
+    /// <summary>Computes g(x) and its input gradient ∇ₓg for one row.</summary>
+    /// <param name="features">d feature values.</param>
+    /// <param name="inputGradient">d outputs: ∂g/∂xⱼ.</param>
+    /// <returns>g(x).</returns>
+    public double ScoreAndInputGradient(ReadOnlySpan<double> features, Span<double> inputGradient)
+    {
+        CheckRow(features, nameof(features));
+        Contracts.CheckParam(inputGradient.Length == FeatureCount, nameof(inputGradient),
+            FormattableString.Invariant($"Expected {FeatureCount} values; got {inputGradient.Length}."));
+        Span<double> score = stackalloc double[1];
+        ScoreAndInputGradientCore(features, 1, score, inputGradient);
+        return score[0];
+    }
+
+    /// <inheritdoc/>
+    public void ScoreAndInputGradientBatch(ReadOnlySpan<double> features, Span<double> scores, Span<double> inputGradients)
+    {
+        int rows = CheckBatch(features, scores.Length, nameof(features), nameof(scores));
+        Contracts.CheckParam(inputGradients.Length == features.Length, nameof(inputGradients),
+            FormattableString.Invariant($"Expected rows × d = {features.Length} values; got {inputGradients.Length}."));
+        ScoreAndInputGradientCore(features, rows, scores, inputGradients);
+    }
+
+    private void ScoreAndInputGradientCore(ReadOnlySpan<double> features, int rows, Span<double> scores, Span<double> inputGradients)
+    {
+        var ws = Workspace(Math.Min(rows, ChunkRows));
+        int d = FeatureCount;
+        for (int start = 0; start < rows; start += ChunkRows)
+        {
+            int count = Math.Min(ChunkRows, rows - start);
+            var x = features.Slice(start * d, count * d);
+            Network.Forward(_parameters, x, count, ws, dropout: null);
+            var dLogit = ws.RowScratch.AsSpan(0, count);
+            for (int r = 0; r < count; r++)
+            {
+                double g = Sigmoid(ws.Logits[r]);
+                scores[start + r] = g;
+                dLogit[r] = g * (1 - g);
+            }
+            Network.Backward(_parameters, x, count, ws, dLogit, default, inputGradients.Slice(start * d, count * d));
+        }
+    }
+
+    internal static double Sigmoid(double logit) => 1 / (1 + Math.Exp(-logit));
+
+    internal abstract JsonObject ToJson();
+
+    internal static ScorerModelParameters FromJson(string kind, JsonObject json) => kind switch
+    {
+        LogisticRegressionModelParameters.Kind => LogisticRegressionModelParameters.FromJson(json),
+        MultilayerPerceptronModelParameters.Kind => MultilayerPerceptronModelParameters.FromJson(json),
+        _ => throw new InvalidOperationException($"Unknown model parameters kind '{kind}'."),
+    };
+
+    internal static JsonArray ToJsonArray(IEnumerable<double> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+
+    internal static double[] DoublesFromJson(JsonNode? node, string name)
+        => (node as JsonArray ?? throw new InvalidOperationException($"'{name}' is not a JSON array of numbers."))
+            .Select(v => v?.GetValue<double>() ?? throw new InvalidOperationException($"'{name}' contains null.")).ToArray();
+
+    private NetworkWorkspace Workspace(int rows)
+    {
+        var ws = t_workspace ??= new NetworkWorkspace();
+        ws.EnsureCapacity(Network, rows);
+        return ws;
+    }
+
+    private void CheckRow(ReadOnlySpan<double> features, string paramName)
+        => Contracts.CheckParam(features.Length == FeatureCount, paramName,
+            FormattableString.Invariant($"Expected {FeatureCount} feature values; got {features.Length}."));
+
+    private int CheckBatch(ReadOnlySpan<double> features, int outputLength, string featuresName, string outputName)
+    {
+        Contracts.CheckParam(features.Length % FeatureCount == 0, featuresName,
+            FormattableString.Invariant($"Expected rows × {FeatureCount} values; got {features.Length}, not a multiple of {FeatureCount}."));
+        int rows = features.Length / FeatureCount;
+        Contracts.CheckParam(outputLength == rows, outputName,
+            FormattableString.Invariant($"Expected one value per row ({rows}); got {outputLength}."));
+        return rows;
+    }
+}
+
+/// <summary>A read-only window on an array that callers cannot cast back to the array.</summary>
+internal sealed class ReadOnlySlice<T>(T[] array, int offset, int count) : IReadOnlyList<T>
+{
+    public T this[int index] => (uint)index < (uint)count ? array[offset + index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public int Count => count;
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        for (int i = 0; i < count; i++) yield return array[offset + i];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
