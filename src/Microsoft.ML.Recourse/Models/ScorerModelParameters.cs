@@ -53,14 +53,7 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
     public void ScoreLogitBatch(ReadOnlySpan<double> features, Span<double> logits)
     {
         int rows = CheckBatch(features, logits.Length, nameof(features), nameof(logits));
-        var ws = Workspace(Math.Min(rows, ChunkRows));
-        int d = FeatureCount;
-        for (int start = 0; start < rows; start += ChunkRows)
-        {
-            int count = Math.Min(ChunkRows, rows - start);
-            Network.Forward(_parameters, features.Slice(start * d, count * d), count, ws, dropout: null);
-            ws.Logits.AsSpan(0, count).CopyTo(logits.Slice(start, count));
-        }
+        ScoreLogitBatchCore(features, rows, logits);
     }
 
     /// <inheritdoc/>
@@ -69,8 +62,21 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
     /// <inheritdoc/>
     public void ScoreBatch(ReadOnlySpan<double> features, Span<double> scores)
     {
-        ScoreLogitBatch(features, scores);
+        int rows = CheckBatch(features, scores.Length, nameof(features), nameof(scores));
+        ScoreLogitBatchCore(features, rows, scores);
         for (int i = 0; i < scores.Length; i++) scores[i] = Sigmoid(scores[i]);
+    }
+
+    private void ScoreLogitBatchCore(ReadOnlySpan<double> features, int rows, Span<double> logits)
+    {
+        var ws = Workspace(Math.Min(rows, ChunkRows));
+        int d = FeatureCount;
+        for (int start = 0; start < rows; start += ChunkRows)
+        {
+            int count = Math.Min(ChunkRows, rows - start);
+            Network.Forward(_parameters, features.Slice(start * d, count * d), count, ws, dropout: null);
+            ws.Logits.AsSpan(0, count).CopyTo(logits.Slice(start, count));
+        }
     }
 
     /// <summary>Computes g(x) and its input gradient ∇ₓg for one row.</summary>
