@@ -21,7 +21,7 @@ public sealed class LogisticRegressionModelParameters : ScorerModelParameters
     internal LogisticRegressionModelParameters(FeedForwardNetwork network, double[] parameters) : base(network, parameters)
     {
         Contracts.CheckParam(network.HiddenLayerCount == 0, nameof(network), "A logistic regression has no hidden layers.");
-        Weights = new ReadOnlySlice<double>(parameters, 0, network.FeatureCount);
+        Weights = new ReadOnlySlice<double>(parameters[..network.FeatureCount], 0, network.FeatureCount);
         Bias = parameters[network.FeatureCount];
     }
 

@@ -53,8 +53,10 @@ public sealed class DenseLayerParameters
     /// <param name="output">The unit index. Range: 0 ≤ value &lt; <see cref="OutputCount"/>.</param>
     public double GetWeight(int input, int output)
     {
-        Contracts.CheckParam((uint)input < (uint)InputCount, nameof(input), FormattableString.Invariant($"Must lie in [0, {InputCount}); got {input}."));
-        Contracts.CheckParam((uint)output < (uint)OutputCount, nameof(output), FormattableString.Invariant($"Must lie in [0, {OutputCount}); got {output}."));
+        if ((uint)input >= (uint)InputCount)
+            throw new ArgumentOutOfRangeException(nameof(input), FormattableString.Invariant($"Must lie in [0, {InputCount}); got {input}."));
+        if ((uint)output >= (uint)OutputCount)
+            throw new ArgumentOutOfRangeException(nameof(output), FormattableString.Invariant($"Must lie in [0, {OutputCount}); got {output}."));
         return _weights[input * OutputCount + output];
     }
 

@@ -20,11 +20,11 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
     private protected ScorerModelParameters(FeedForwardNetwork network, double[] parameters)
     {
         network.CheckParameterLength(parameters.Length);
-        for (int i = 0; i < parameters.Length; i++)
-            Contracts.CheckParam(double.IsFinite(parameters[i]), nameof(parameters),
-                FormattableString.Invariant($"Parameter {i} is not finite ({parameters[i]})."));
+        int notFinite = Array.FindIndex(parameters, p => !double.IsFinite(p));
+        if (notFinite >= 0)
+            throw new ArgumentOutOfRangeException(nameof(parameters), FormattableString.Invariant($"Parameter {notFinite} is not finite ({parameters[notFinite]})."));
         Network = network;
-        _parameters = parameters;
+        _parameters = (double[])parameters.Clone(); // the caller keeps no handle on a fitted model's state
     }
 
     /// <summary>Gets the number of input features d.</summary>
@@ -86,8 +86,8 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
     public double ScoreAndInputGradient(ReadOnlySpan<double> features, Span<double> inputGradient)
     {
         CheckRow(features, nameof(features));
-        Contracts.CheckParam(inputGradient.Length == FeatureCount, nameof(inputGradient),
-            FormattableString.Invariant($"Expected {FeatureCount} values; got {inputGradient.Length}."));
+        if (inputGradient.Length != FeatureCount)
+            throw new ArgumentOutOfRangeException(nameof(inputGradient), FormattableString.Invariant($"Expected {FeatureCount} values; got {inputGradient.Length}."));
         Span<double> score = stackalloc double[1];
         ScoreAndInputGradientCore(features, 1, score, inputGradient);
         return score[0];
@@ -97,8 +97,9 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
     public void ScoreAndInputGradientBatch(ReadOnlySpan<double> features, Span<double> scores, Span<double> inputGradients)
     {
         int rows = CheckBatch(features, scores.Length, nameof(features), nameof(scores));
-        Contracts.CheckParam(inputGradients.Length == features.Length, nameof(inputGradients),
-            FormattableString.Invariant($"Expected rows × d = {features.Length} values; got {inputGradients.Length}."));
+        if (inputGradients.Length != features.Length)
+            throw new ArgumentOutOfRangeException(nameof(inputGradients),
+                FormattableString.Invariant($"Expected rows × d = {features.Length} values; got {inputGradients.Length}."));
         ScoreAndInputGradientCore(features, rows, scores, inputGradients);
     }
 
@@ -146,17 +147,21 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
         return ws;
     }
 
+    // Checks on every scoring call build their message only when they fail: these methods run per row.
     private void CheckRow(ReadOnlySpan<double> features, string paramName)
-        => Contracts.CheckParam(features.Length == FeatureCount, paramName,
-            FormattableString.Invariant($"Expected {FeatureCount} feature values; got {features.Length}."));
+    {
+        if (features.Length != FeatureCount)
+            throw new ArgumentOutOfRangeException(paramName, FormattableString.Invariant($"Expected {FeatureCount} feature values; got {features.Length}."));
+    }
 
     private int CheckBatch(ReadOnlySpan<double> features, int outputLength, string featuresName, string outputName)
     {
-        Contracts.CheckParam(features.Length % FeatureCount == 0, featuresName,
-            FormattableString.Invariant($"Expected rows × {FeatureCount} values; got {features.Length}, not a multiple of {FeatureCount}."));
+        if (features.Length % FeatureCount != 0)
+            throw new ArgumentOutOfRangeException(featuresName,
+                FormattableString.Invariant($"Expected rows × {FeatureCount} values; got {features.Length}, not a multiple of {FeatureCount}."));
         int rows = features.Length / FeatureCount;
-        Contracts.CheckParam(outputLength == rows, outputName,
-            FormattableString.Invariant($"Expected one value per row ({rows}); got {outputLength}."));
+        if (outputLength != rows)
+            throw new ArgumentOutOfRangeException(outputName, FormattableString.Invariant($"Expected one value per row ({rows}); got {outputLength}."));
         return rows;
     }
 }

@@ -35,8 +35,9 @@ internal sealed class AdamOptimizer
     /// <summary>Applies one update to <paramref name="parameters"/> from <paramref name="gradient"/>.</summary>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradient)
     {
-        Contracts.CheckParam(parameters.Length == _firstMoment.Length && gradient.Length == _firstMoment.Length, nameof(parameters),
-            FormattableString.Invariant($"The optimiser holds {_firstMoment.Length} parameters; got {parameters.Length} parameters and {gradient.Length} gradients."));
+        if (parameters.Length != _firstMoment.Length || gradient.Length != _firstMoment.Length)
+            throw new ArgumentOutOfRangeException(nameof(parameters),
+                FormattableString.Invariant($"The optimiser holds {_firstMoment.Length} parameters; got {parameters.Length} parameters and {gradient.Length} gradients."));
         StepCount++;
         double stepSize = _learningRate / (1 - Math.Pow(_beta1, StepCount));
         double correction2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, StepCount));

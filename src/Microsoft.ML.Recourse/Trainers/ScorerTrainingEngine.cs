@@ -136,10 +136,13 @@ internal sealed class ExtraRows
     /// <summary>Adds a row whose loss is <paramref name="weight"/>·BCE(g(<paramref name="features"/>), <paramref name="target"/>).</summary>
     public void Add(ReadOnlySpan<double> features, double target, double weight)
     {
-        Contracts.CheckParam(features.Length == _featureCount, nameof(features),
-            FormattableString.Invariant($"Expected {_featureCount} feature values; got {features.Length}."));
-        Contracts.CheckParam(target >= 0 && target <= 1, nameof(target), FormattableString.Invariant($"Must lie in [0, 1]; got {target}."));
-        Contracts.CheckParam(double.IsFinite(weight) && weight >= 0, nameof(weight), FormattableString.Invariant($"Must be finite and ≥ 0; got {weight}."));
+        // Called for every extra row of every step: messages are built only on failure.
+        if (features.Length != _featureCount)
+            throw new ArgumentOutOfRangeException(nameof(features), FormattableString.Invariant($"Expected {_featureCount} feature values; got {features.Length}."));
+        if (!(target >= 0 && target <= 1))
+            throw new ArgumentOutOfRangeException(nameof(target), FormattableString.Invariant($"Must lie in [0, 1]; got {target}."));
+        if (!(double.IsFinite(weight) && weight >= 0))
+            throw new ArgumentOutOfRangeException(nameof(weight), FormattableString.Invariant($"Must be finite and ≥ 0; got {weight}."));
         int row = _start + Count;
         EnsureRows(row + 1);
         features.CopyTo(Features.AsSpan(row * _featureCount, _featureCount));
