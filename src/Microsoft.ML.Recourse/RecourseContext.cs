@@ -26,6 +26,7 @@ public sealed class RecourseContext
         Data = new DataOperationsCatalog(this);
         Model = new ModelOperationsCatalog(this);
         BinaryClassification = new BinaryClassificationCatalog(this);
+        Recourse = new RecourseCatalog(this);
         Datasets = new DatasetsCatalog(this);
         Persuasion = new PersuasionCatalog(this);
     }
@@ -49,6 +50,9 @@ public sealed class RecourseContext
     public DatasetsCatalog Datasets { get; }
     /// <summary>Gets the Bayesian-persuasion tools: optimal obedient recourse recommendations under a secret rule.</summary>
     public PersuasionCatalog Persuasion { get; }
+
+    /// <summary>Gets recourse generation, the recourse transformer and population audits.</summary>
+    public RecourseCatalog Recourse { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()

@@ -40,7 +40,7 @@ internal static class ModelFile
         [Trainers.BinaryPredictionTransformer.Kind] = (1, Trainers.BinaryPredictionTransformer.Load),
     };
 
-    public static void Save(ITransformer model, DataViewSchema? inputSchema, Stream stream)
+    public static void Save(ITransformer model, DataViewSchema? inputSchema, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var modelJson = Encoding.UTF8.GetBytes(SaveNode(model).ToJsonString(Indented));
         var schemaJson = Encoding.UTF8.GetBytes(SchemaToJson(inputSchema).ToJsonString(Indented));
@@ -54,6 +54,8 @@ internal static class ModelFile
                 ["model.json"] = Convert.ToHexString(SHA256.HashData(modelJson)),
                 ["schema.json"] = Convert.ToHexString(SHA256.HashData(schemaJson)),
             },
+            ["metadata"] = new JsonObject((metadata ?? new Dictionary<string, string>())
+                .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteEntry(zip, "manifest.json", Encoding.UTF8.GetBytes(manifest.ToJsonString(Indented)));
@@ -61,7 +63,7 @@ internal static class ModelFile
         WriteEntry(zip, "model.json", modelJson);
     }
 
-    public static ITransformer Load(Stream stream, RecourseContext context, out DataViewSchema? inputSchema)
+    public static ITransformer Load(Stream stream, RecourseContext context, out DataViewSchema? inputSchema, out IReadOnlyDictionary<string, string> metadata)
     {
         Dictionary<string, byte[]> entries;
         try
@@ -89,6 +91,8 @@ internal static class ModelFile
                 throw Corrupt($"the checksum of '{name}' does not match its manifest; the file was modified or corrupted");
         }
 
+        metadata = (manifest["metadata"] as JsonObject)?.ToDictionary(kv => kv.Key, kv => (string?)kv.Value ?? "")
+                   ?? new Dictionary<string, string>();
         inputSchema = SchemaFromJson(ParseNode(entries, "schema.json"));
         return LoadNode(ParseNode(entries, "model.json"), context);
     }
@@ -221,12 +225,13 @@ public sealed class ModelOperationsCatalog
     /// <param name="model">The fitted transformer.</param>
     /// <param name="inputSchema">The schema of the data the model expects, or <see langword="null"/>.</param>
     /// <param name="filePath">The target path.</param>
-    public void Save(ITransformer model, DataViewSchema? inputSchema, string filePath)
+    /// <param name="metadata">Optional string pairs stored in the manifest (e.g. the data set and split seed a model was trained on).</param>
+    public void Save(ITransformer model, DataViewSchema? inputSchema, string filePath, IReadOnlyDictionary<string, string>? metadata = null)
     {
         Contracts.CheckValue(model, nameof(model));
         Contracts.CheckValue(filePath, nameof(filePath));
         using var buffer = new MemoryStream();
-        ModelFile.Save(model, inputSchema, buffer);
+        ModelFile.Save(model, inputSchema, buffer, metadata);
         AtomicFile.Write(filePath, s => buffer.WriteTo(s));
     }
 
@@ -247,12 +252,18 @@ public sealed class ModelOperationsCatalog
     /// </summary>
     /// <param name="filePath">The model file.</param>
     /// <param name="inputSchema">The stored input schema, or <see langword="null"/> when none was saved.</param>
-    public ITransformer Load(string filePath, out DataViewSchema? inputSchema)
+    public ITransformer Load(string filePath, out DataViewSchema? inputSchema) => Load(filePath, out inputSchema, out _);
+
+    /// <summary>Loads a model file and the metadata stored with it (see <see cref="Load(string, out DataViewSchema?)"/>).</summary>
+    /// <param name="filePath">The model file.</param>
+    /// <param name="inputSchema">The stored input schema, or <see langword="null"/> when none was saved.</param>
+    /// <param name="metadata">The string pairs given to <see cref="Save(ITransformer, DataViewSchema?, string, IReadOnlyDictionary{string, string}?)"/>.</param>
+    public ITransformer Load(string filePath, out DataViewSchema? inputSchema, out IReadOnlyDictionary<string, string> metadata)
     {
         Contracts.CheckValue(filePath, nameof(filePath));
         if (!File.Exists(filePath)) throw new FileNotFoundException($"Model file '{Path.GetFullPath(filePath)}' does not exist.", filePath);
         using var stream = File.OpenRead(filePath);
-        return ModelFile.Load(stream, _context, out inputSchema);
+        return ModelFile.Load(stream, _context, out inputSchema, out metadata);
     }
 
     /// <summary>Loads a model from a stream (see <see cref="Load(string, out DataViewSchema?)"/>).</summary>
@@ -261,6 +272,6 @@ public sealed class ModelOperationsCatalog
     public ITransformer Load(Stream stream, out DataViewSchema? inputSchema)
     {
         Contracts.CheckValue(stream, nameof(stream));
-        return ModelFile.Load(stream, _context, out inputSchema);
+        return ModelFile.Load(stream, _context, out inputSchema, out _);
     }
 }

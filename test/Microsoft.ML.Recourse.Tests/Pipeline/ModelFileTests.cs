@@ -81,3 +81,17 @@ public class ModelFileTests
         File.Delete(path);
     }
 }
+
+public class ModelFileMetadataTests
+{
+    [Fact]
+    public void SaveLoad_RoundTripsMetadata()
+    {
+        var ctx = new RecourseContext(seed: 1);
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"model-{Guid.NewGuid():N}.zip");
+        ctx.Model.Save(new TransformerChain<ITransformer>([]), null, path, new Dictionary<string, string> { ["dataset"] = "german", ["splitSeed"] = "21" });
+        ctx.Model.Load(path, out _, out var metadata);
+        metadata.Should().Contain("dataset", "german").And.Contain("splitSeed", "21");
+        File.Delete(path);
+    }
+}
