@@ -73,10 +73,14 @@ public sealed class LinearProgram
         constraints ??= [];
         for (int i = 0; i < constraints.Count; i++)
         {
-            var row = constraints[i];
+            var row = Contracts.CheckValue(constraints[i], nameof(constraints));
             Contracts.CheckParam(row.Indices.Count == row.Coefficients.Count, nameof(constraints), $"Row {i} has {row.Indices.Count} indices but {row.Coefficients.Count} coefficients.");
-            foreach (int j in row.Indices)
+            for (int k = 0; k < row.Indices.Count; k++)
+            {
+                int j = row.Indices[k];
                 Contracts.CheckParam(j >= 0 && j < n, nameof(constraints), $"Row {i} refers to variable {j}, outside 0..{n - 1}.");
+                Contracts.CheckParam(double.IsFinite(row.Coefficients[k]), nameof(constraints), $"Row {i} has a non-finite coefficient ({row.Coefficients[k]}) for variable {j}.");
+            }
             Contracts.CheckParam(!double.IsNaN(row.Lower) && !double.IsNaN(row.Upper), nameof(constraints), $"Row {i} has a NaN bound.");
         }
         Contracts.CheckParam(isInteger is null || isInteger.Count == n, nameof(isInteger), $"Expected {n} integrality flags.");
@@ -114,6 +118,33 @@ public sealed class LinearProgram
 
     /// <summary>Gets whether the program separates by coordinate: bounds only, no rows, no integrality.</summary>
     public bool IsSeparable => Constraints.Count == 0 && !HasIntegerVariables;
+
+    /// <summary>
+    /// Describes the first variable or row whose range holds no real number (lower &gt; upper, or a lower bound of +∞, or
+    /// an upper bound of −∞), or returns <see langword="null"/>. Such a program is infeasible; every solver reports it
+    /// before any native call, because COIN-OR treats crossed or infinite-valued bounds as input errors (Cbc even aborts).
+    /// </summary>
+    internal string? FindEmptyRange()
+    {
+        for (int j = 0; j < VariableCount; j++)
+        {
+            if (IsEmpty(ColumnLower[j], ColumnUpper[j]))
+                return $"Variable {j} has an empty range [{ColumnLower[j]}, {ColumnUpper[j]}].";
+        }
+        for (int i = 0; i < Constraints.Count; i++)
+        {
+            if (IsEmpty(Constraints[i].Lower, Constraints[i].Upper))
+                return $"Row {i} has an empty range [{Constraints[i].Lower}, {Constraints[i].Upper}].";
+        }
+        return null;
+
+        static bool IsEmpty(double lower, double upper)
+            => lower > upper || double.IsPositiveInfinity(lower) || double.IsNegativeInfinity(upper);
+    }
+
+    /// <summary>The result reported for a program with an empty range (see <see cref="FindEmptyRange"/>).</summary>
+    internal static LinearProgramResult EmptyRangeResult(string description)
+        => new(LinearProgramStatus.Infeasible, double.NaN, [], 0, description);
 }
 
 /// <summary>The outcome of a solve, as MathNet's result objects: a status, the objective and the solution.</summary>

@@ -1,0 +1,116 @@
+namespace Microsoft.ML.Recourse.Solvers.Coin;
+
+/// <summary>
+/// Solves linear programs with COIN-OR Clp (EPL-2.0) through its C API: dual simplex first, primal simplex to settle
+/// a dual-infeasible (unbounded) verdict, Clp's automatic initial solve after a numerical failure.
+/// </summary>
+/// <remarks>
+/// Needs the native Clp library (Debian/Ubuntu <c>coinor-libclp1</c>, macOS <c>brew install clp</c>, conda
+/// <c>coin-or-clp</c>, vcpkg <c>coin-or-clp</c>); see <see cref="IsAvailable"/>. Every call builds its own native model,
+/// so one instance may be used from many threads at once. Programs with integer variables are refused: use
+/// <see cref="CbcSolver"/>.
+/// </remarks>
+public sealed class ClpSolver : ILinearProgramSolver
+{
+    /// <summary>Creates a Clp solver.</summary>
+    /// <param name="maximumIterations">The simplex iteration limit. Range: value &gt; 0.</param>
+    /// <param name="maximumSeconds">The time limit in seconds, or <see cref="double.PositiveInfinity"/> for none. Range: value &gt; 0.</param>
+    public ClpSolver(int maximumIterations = Defaults.MaximumIterations, double maximumSeconds = Defaults.MaximumSeconds)
+    {
+        Contracts.CheckPositive(maximumIterations, nameof(maximumIterations));
+        Contracts.CheckParam(maximumSeconds > 0, nameof(maximumSeconds), $"Must be > 0 (or +∞ for no limit); got {maximumSeconds}.");
+        MaximumIterations = maximumIterations;
+        MaximumSeconds = maximumSeconds;
+    }
+
+    /// <summary>Gets whether the native Clp library can be loaded on this machine (probed once).</summary>
+    public static bool IsAvailable => CoinLibraryResolver.IsAvailable(CoinLibrary.Clp);
+
+    /// <summary>Gets the simplex iteration limit.</summary>
+    public int MaximumIterations { get; }
+
+    /// <summary>Gets the time limit in seconds (<see cref="double.PositiveInfinity"/> for none).</summary>
+    public double MaximumSeconds { get; }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">The program has integer variables.</exception>
+    /// <exception cref="DllNotFoundException">Clp is not installed; the message says how to install it.</exception>
+    public LinearProgramResult Solve(LinearProgram problem, CancellationToken cancellationToken = default)
+        => Solve(problem, out _, cancellationToken);
+
+    /// <summary>Solves <paramref name="problem"/> and also returns Clp's row prices (the dual values y), empty unless optimal.</summary>
+    internal unsafe LinearProgramResult Solve(LinearProgram problem, out double[] rowPrices, CancellationToken cancellationToken = default)
+    {
+        Contracts.CheckValue(problem, nameof(problem));
+        Contracts.CheckParam(!problem.HasIntegerVariables, nameof(problem),
+            $"{nameof(ClpSolver)} solves linear programs only; this one has integer variables. Use {nameof(CbcSolver)} (or {nameof(LinearProgramSolver)}.{nameof(LinearProgramSolver.Solve)}).");
+        cancellationToken.ThrowIfCancellationRequested();
+        rowPrices = [];
+        if (problem.FindEmptyRange() is string emptyRange)
+            return LinearProgram.EmptyRangeResult(emptyRange);
+        var data = CoinProblemData.From(problem);
+
+        using var model = ClpModelHandle.Create();
+        ClpNative.Clp_setLogLevel(model, 0);
+        fixed (int* start = data.ColumnStart, index = data.RowIndex)
+        fixed (double* value = data.Value, colLower = data.ColumnLower, colUpper = data.ColumnUpper, objective = data.Objective,
+            rowLower = data.RowLower, rowUpper = data.RowUpper)
+        {
+            ClpNative.Clp_loadProblem(model, data.ColumnCount, data.RowCount, start, index, value, colLower, colUpper, objective, rowLower, rowUpper);
+        }
+        ClpNative.Clp_setObjSense(model, problem.Sense == ObjectiveSense.Minimize ? 1 : -1);
+        ClpNative.Clp_setMaximumIterations(model, MaximumIterations);
+        if (double.IsFinite(MaximumSeconds))
+            ClpNative.Clp_setMaximumSeconds(model, MaximumSeconds);
+
+        ClpNative.Clp_dual(model, 0);
+        int status = ClpNative.Clp_status(model);
+        if (status == ClpStatus.DualInfeasible)
+        {
+            // The dual simplex cannot tell an unbounded program from a primal- and dual-infeasible one; primal can.
+            ClpNative.Clp_primal(model, 0);
+            status = ClpNative.Clp_status(model);
+        }
+        if (status == ClpStatus.Error)
+        {
+            ClpNative.Clp_initialSolve(model);
+            status = ClpNative.Clp_status(model);
+        }
+
+        int iterations = ClpNative.Clp_numberIterations(model);
+        var mapped = status switch
+        {
+            ClpStatus.Optimal => LinearProgramStatus.Optimal,
+            ClpStatus.PrimalInfeasible => LinearProgramStatus.Infeasible,
+            ClpStatus.DualInfeasible => LinearProgramStatus.Unbounded,
+            ClpStatus.Limit => LinearProgramStatus.Limit,
+            _ => LinearProgramStatus.Error,
+        };
+        if (mapped != LinearProgramStatus.Optimal)
+            return new LinearProgramResult(mapped, double.NaN, [], iterations,
+                $"Clp status {status}, secondary status {ClpNative.Clp_secondaryStatus(model)}.");
+
+        // The arrays belong to the model: copy them before it is deleted.
+        var solution = new ReadOnlySpan<double>(ClpNative.Clp_getColSolution(model), data.ColumnCount).ToArray();
+        if (data.RowCount > 0)
+            rowPrices = new ReadOnlySpan<double>(ClpNative.Clp_getRowPrice(model), data.RowCount).ToArray();
+        return new LinearProgramResult(LinearProgramStatus.Optimal, CoinProblemData.ObjectiveAt(problem, solution), solution, iterations);
+    }
+
+    /// <summary>The default settings.</summary>
+    internal static class Defaults
+    {
+        public const int MaximumIterations = int.MaxValue;
+        public const double MaximumSeconds = double.PositiveInfinity;
+    }
+
+    /// <summary>Values of <c>Clp_status</c>.</summary>
+    private static class ClpStatus
+    {
+        public const int Optimal = 0;
+        public const int PrimalInfeasible = 1;
+        public const int DualInfeasible = 2;
+        public const int Limit = 3;
+        public const int Error = 4;
+    }
+}
