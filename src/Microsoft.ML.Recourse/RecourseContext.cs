@@ -1,4 +1,5 @@
 using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse;
@@ -24,6 +25,7 @@ public sealed class RecourseContext
         Data = new DataOperationsCatalog(this);
         Model = new ModelOperationsCatalog(this);
         BinaryClassification = new BinaryClassificationCatalog(this);
+        MultiAgent = new MultiAgentCatalog(this);
     }
 
     /// <summary>Gets the seed given to the constructor, or <see langword="null"/>.</summary>
@@ -40,6 +42,9 @@ public sealed class RecourseContext
 
     /// <summary>Gets the trainers and tasks specific to binary classification problems.</summary>
     public BinaryClassificationCatalog BinaryClassification { get; }
+
+    /// <summary>Gets multi-agent recourse on structural causal models, normal-form games and causal recourse evaluation.</summary>
+    public MultiAgentCatalog MultiAgent { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()

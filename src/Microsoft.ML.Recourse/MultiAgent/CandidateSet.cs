@@ -32,7 +32,7 @@ internal abstract class CandidateSet
         _ => true,
     };
 
-    protected static string Format(StructuralCausalModel scm, ReadOnlySpan<int> indices, ReadOnlySpan<double> values)
+    internal static string Format(StructuralCausalModel scm, ReadOnlySpan<int> indices, ReadOnlySpan<double> values)
     {
         if (indices.Length == 0) return "no intervention";
         var parts = new string[indices.Length];
@@ -143,14 +143,6 @@ internal sealed class GridCandidateSet : CandidateSet
             m++;
         }
         return m;
-    }
-
-    /// <summary>The candidate number of per-axis choices (0 = left alone, k = value k − 1).</summary>
-    public int IndexOf(ReadOnlySpan<int> choices)
-    {
-        int index = 0;
-        for (int a = Variables.Length - 1; a >= 0; a--) index = index * (Values[a].Length + 1) + choices[a];
-        return index;
     }
 
     public override string Describe(int i)

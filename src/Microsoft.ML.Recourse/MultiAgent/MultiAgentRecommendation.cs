@@ -40,7 +40,7 @@ public sealed record RejectedAction(string Action, RecourseConstraints Violated,
 public sealed class MultiAgentRecommendation
 {
     internal MultiAgentRecommendation(RecourseProblem problem, MultiAgentSystem system, int principal, RecommendationStatus status,
-        MultiAgentSolver solver, double[] factualState, double[] factualOutcomes, int candidateCount)
+        MultiAgentSolver solver, double[] factualState, double[] factualOutcomes, long candidateCount)
     {
         Problem = problem;
         System = system;
@@ -74,7 +74,7 @@ public sealed class MultiAgentRecommendation
     public MultiAgentSolver Solver { get; }
 
     /// <summary>Gets the number of feasible candidate actions considered.</summary>
-    public int CandidateCount { get; }
+    public long CandidateCount { get; }
 
     /// <summary>Gets the recommended action's name (a discrete action's name, or the intervention), or <see langword="null"/>.</summary>
     public string? Action { get; internal init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Solvers.Coin;
 
 namespace Microsoft.ML.Recourse.MultiAgent;
 
@@ -191,41 +192,50 @@ public sealed class MultiAgentRecommender
                 if (rejections.Count < _options.MaximumRecordedRejections)
                     rejections.Add(new RejectedAction(candidates.Describe(c), violated, delta.ToArray(), Sum(delta)));
             }
-            results[p] = best >= 0
-                ? Recommended(problem, candidates, best, factual, noise, factualOutcomes, MultiAgentSolver.Enumeration, actions)
-                : new MultiAgentRecommendation(problem, System, _principal, RecommendationStatus.NoneExists, MultiAgentSolver.Enumeration, factual, factualOutcomes, actions)
-                {
-                    Reason = NoneReason(actions, rejections, violationCounts),
-                    Rejections = rejections,
-                };
+            if (best < 0)
+            {
+                results[p] = NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.Enumeration, actions,
+                    NoneReason(actions, rejections, violationCounts), rejections);
+                continue;
+            }
+            var bestIndices = new int[candidates.MaximumAssignments];
+            var bestValues = new double[candidates.MaximumAssignments];
+            int m = candidates.Get(best, bestIndices, bestValues, out double cost);
+            results[p] = Recommended(problem, bestIndices[..m], bestValues[..m], cost, candidates.Describe(best),
+                factual, noise, factualOutcomes, MultiAgentSolver.Enumeration, actions);
         }
     }
 
-    /// <summary>Builds the result for candidate <paramref name="candidate"/>, recomputing its counterfactual exactly.</summary>
-    internal MultiAgentRecommendation Recommended(RecourseProblem problem, CandidateSet candidates, int candidate, double[] factual, double[] noise,
-        double[] factualOutcomes, MultiAgentSolver solver, int candidateCount)
+    /// <summary>Builds the result for one action, recomputing its counterfactual and checking the constraints exactly.</summary>
+    internal MultiAgentRecommendation Recommended(RecourseProblem problem, int[] indices, double[] values, double cost, string action,
+        double[] factual, double[] noise, double[] factualOutcomes, MultiAgentSolver solver, long candidateCount)
     {
         var scm = System.CausalModel;
-        var indices = new int[candidates.MaximumAssignments];
-        var values = new double[candidates.MaximumAssignments];
-        int m = candidates.Get(candidate, indices, values, out double cost);
         var state = new double[scm.VariableCount];
-        scm.Counterfactual(factual, noise, indices.AsSpan(0, m), values.AsSpan(0, m), state, new double[scm.MaximumParents], new bool[scm.VariableCount]);
+        scm.Counterfactual(factual, noise, indices, values, state, new double[scm.MaximumParents], new bool[scm.VariableCount]);
         var outcomes = System.Outcomes(state);
         var changes = new double[outcomes.Length];
         for (int j = 0; j < changes.Length; j++) changes[j] = outcomes[j] - factualOutcomes[j];
         var violated = problem.Violations(changes, _principal, outcomes[_principal], _options.Tolerance);
         Contracts.Check(violated == RecourseConstraints.None,
-            $"The {solver} solution '{candidates.Describe(candidate)}' fails {violated} when checked exactly; the solver's tolerances are too loose for this problem.");
+            $"The {solver} solution '{action}' fails {violated} when checked exactly; the solver's tolerances are too loose for this problem.");
         return new MultiAgentRecommendation(problem, System, _principal, RecommendationStatus.Recommended, solver, factual, factualOutcomes, candidateCount)
         {
-            Action = candidates.Describe(candidate),
-            Intervention = new Intervention(scm, indices[..m], values[..m]),
+            Action = action,
+            Intervention = new Intervention(scm, indices, values),
             Cost = cost,
             CounterfactualState = state,
             OutcomeChanges = changes,
         };
     }
+
+    internal MultiAgentRecommendation NoneExists(RecourseProblem problem, double[] factual, double[] factualOutcomes, MultiAgentSolver solver,
+        long candidateCount, string reason, IReadOnlyList<RejectedAction> rejections)
+        => new(problem, System, _principal, RecommendationStatus.NoneExists, solver, factual, factualOutcomes, candidateCount)
+        {
+            Reason = reason,
+            Rejections = rejections,
+        };
 
     private static string NoneReason(int actions, List<RejectedAction> rejections, Dictionary<RecourseConstraints, int> counts)
     {
@@ -265,7 +275,7 @@ public sealed class MultiAgentRecommender
             MultiAgentSolver.Cbc when notLinear is not null => throw new ArgumentOutOfRangeException(nameof(Options.Solver),
                 $"Cbc needs a grid action space with linear equations and outcomes downstream of it: {notLinear}."),
             MultiAgentSolver.Cbc => MultiAgentSolver.Cbc,
-            _ => notLinear is null ? MultiAgentSolver.Cbc : MultiAgentSolver.Enumeration,
+            _ => notLinear is null && CbcSolver.IsAvailable ? MultiAgentSolver.Cbc : MultiAgentSolver.Enumeration,
         };
     }
 

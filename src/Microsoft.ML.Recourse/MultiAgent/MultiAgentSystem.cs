@@ -2,7 +2,7 @@ namespace Microsoft.ML.Recourse.MultiAgent;
 
 /// <summary>
 /// A joint structural causal model and the agents whose outcomes are read off it (O'Brien &amp; Kim 2022, §2.1).
-/// Created by <see cref="MultiAgentCatalog.CreateSystem"/>. Immutable and thread-safe.
+/// Created by <see cref="MultiAgentCatalog.CreateSystem(StructuralCausalModel, Agent[])"/>. Immutable and thread-safe.
 /// </summary>
 public sealed class MultiAgentSystem
 {
