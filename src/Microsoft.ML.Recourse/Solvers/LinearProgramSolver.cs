@@ -11,7 +11,7 @@ namespace Microsoft.ML.Recourse.Solvers;
 public static class LinearProgramSolver
 {
     /// <summary>Gets the dispatching solver with default settings for each backend.</summary>
-    public static ILinearProgramSolver Default { get; } = new DispatchingSolver(SeparableBoxSolver.Instance, new ClpSolver(), new CbcSolver());
+    public static ILinearProgramSolver Default { get; } = new DispatchingSolver(new SeparableBoxSolver(), new ClpSolver(), new CbcSolver());
 
     /// <summary>Solves <paramref name="problem"/> with <see cref="Default"/>.</summary>
     /// <param name="problem">The program.</param>

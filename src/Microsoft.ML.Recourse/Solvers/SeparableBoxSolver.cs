@@ -13,9 +13,6 @@ namespace Microsoft.ML.Recourse.Solvers;
 /// </remarks>
 public sealed class SeparableBoxSolver : ILinearProgramSolver
 {
-    /// <summary>Gets the shared instance (the solver has no state).</summary>
-    public static SeparableBoxSolver Instance { get; } = new();
-
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">The program has rows or integer variables.</exception>
     public LinearProgramResult Solve(LinearProgram problem, CancellationToken cancellationToken = default)

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.Tests.Solvers;
 public class SeparableBoxSolverTests
 {
     private static LinearProgramResult Solve(double[] c, double[] lower, double[] upper, ObjectiveSense sense = ObjectiveSense.Minimize)
-        => SeparableBoxSolver.Instance.Solve(new LinearProgram(c, lower, upper, sense: sense));
+        => new SeparableBoxSolver().Solve(new LinearProgram(c, lower, upper, sense: sense));
 
     [Fact]
     public void Solve_Minimize_PicksTheBoundEachSignFavours()
@@ -67,17 +67,17 @@ public class SeparableBoxSolverTests
     public void Solve_NonSeparableProgram_IsRejected()
     {
         var withRows = new LinearProgram([1, 1], [0, 0], [1, 1], [new LinearConstraint([0, 1], [1, 1], 1, 2)]);
-        var act = () => SeparableBoxSolver.Instance.Solve(withRows);
+        var act = () => new SeparableBoxSolver().Solve(withRows);
         act.Should().Throw<ArgumentException>().WithMessage("*only separable programs*1 rows*");
         var withIntegers = new LinearProgram([1, 1], [0, 0], [1, 1], isInteger: [true, false]);
-        var integers = () => SeparableBoxSolver.Instance.Solve(withIntegers);
+        var integers = () => new SeparableBoxSolver().Solve(withIntegers);
         integers.Should().Throw<ArgumentException>().WithMessage("*integer variables*");
     }
 
     [Fact]
     public void Solve_CancelledToken_Throws()
     {
-        var act = () => SeparableBoxSolver.Instance.Solve(new LinearProgram([1], [0], [1]), new CancellationToken(canceled: true));
+        var act = () => new SeparableBoxSolver().Solve(new LinearProgram([1], [0], [1]), new CancellationToken(canceled: true));
         act.Should().Throw<OperationCanceledException>();
     }
 
@@ -104,7 +104,7 @@ public class SeparableBoxSolverTests
         var clp = new ClpSolver();
         var property = Prop.ForAll(s_separable.ToArbitrary(), problem =>
         {
-            var closed = SeparableBoxSolver.Instance.Solve(problem);
+            var closed = new SeparableBoxSolver().Solve(problem);
             var reference = clp.Solve(problem);
             bool agree = closed.Status == reference.Status
                 && (!closed.IsOptimal || Math.Abs(closed.ObjectiveValue - reference.ObjectiveValue) <= 1e-7 && MaxViolation(problem, closed.Solution) == 0);

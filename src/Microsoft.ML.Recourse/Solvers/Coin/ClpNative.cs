@@ -16,7 +16,6 @@ internal static unsafe partial class ClpNative
     [LibraryImport(Lib)] public static partial void Clp_setObjSense(ClpModelHandle model, double objsen);
     [LibraryImport(Lib)] public static partial void Clp_setMaximumIterations(ClpModelHandle model, int value);
     [LibraryImport(Lib)] public static partial void Clp_setMaximumSeconds(ClpModelHandle model, double value);
-    [LibraryImport(Lib)] public static partial int Clp_initialSolve(ClpModelHandle model);
     [LibraryImport(Lib)] public static partial int Clp_dual(ClpModelHandle model, int ifValuesPass);
     [LibraryImport(Lib)] public static partial int Clp_primal(ClpModelHandle model, int ifValuesPass);
     [LibraryImport(Lib)] public static partial int Clp_status(ClpModelHandle model);

@@ -1,8 +1,8 @@
 namespace Microsoft.ML.Recourse.Solvers.Coin;
 
 /// <summary>
-/// Solves linear programs with COIN-OR Clp (EPL-2.0) through its C API: dual simplex first, primal simplex to settle
-/// a dual-infeasible (unbounded) verdict, Clp's automatic initial solve after a numerical failure.
+/// Solves linear programs with COIN-OR Clp (EPL-2.0) through its C API: dual simplex first, then primal simplex from
+/// the dual's basis to settle an unbounded verdict, a numerical failure, or variables without finite bounds.
 /// </summary>
 /// <remarks>
 /// Needs the native Clp library (Debian/Ubuntu <c>coinor-libclp1</c>, macOS <c>brew install clp</c>, conda
@@ -65,19 +65,17 @@ public sealed class ClpSolver : ILinearProgramSolver
 
         ClpNative.Clp_dual(model, 0);
         int status = ClpNative.Clp_status(model);
-        if (status == ClpStatus.DualInfeasible)
+        int iterations = ClpNative.Clp_numberIterations(model);
+        // The dual simplex gives variables without a finite bound temporary ±1e10 bounds; a nonbasic one with zero
+        // reduced cost can be left there, and a dual-infeasible verdict does not separate unbounded from infeasible.
+        // A primal pass from the dual's basis settles both (it costs no iterations when the basis is already optimal).
+        if (status is ClpStatus.DualInfeasible or ClpStatus.Error || status == ClpStatus.Optimal && data.HasInfiniteColumnBound)
         {
-            // The dual simplex cannot tell an unbounded program from a primal- and dual-infeasible one; primal can.
             ClpNative.Clp_primal(model, 0);
             status = ClpNative.Clp_status(model);
-        }
-        if (status == ClpStatus.Error)
-        {
-            ClpNative.Clp_initialSolve(model);
-            status = ClpNative.Clp_status(model);
+            iterations += ClpNative.Clp_numberIterations(model);
         }
 
-        int iterations = ClpNative.Clp_numberIterations(model);
         var mapped = status switch
         {
             ClpStatus.Optimal => LinearProgramStatus.Optimal,

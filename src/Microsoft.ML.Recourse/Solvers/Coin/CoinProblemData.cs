@@ -33,6 +33,9 @@ internal sealed class CoinProblemData
 
     public double[] ColumnLower { get; }
 
+    /// <summary>Gets whether some variable lacks a finite lower or upper bound.</summary>
+    public bool HasInfiniteColumnBound => ColumnLower.Any(b => b == -double.MaxValue) || ColumnUpper.Any(b => b == double.MaxValue);
+
     public double[] ColumnUpper { get; }
 
     public double[] Objective { get; }

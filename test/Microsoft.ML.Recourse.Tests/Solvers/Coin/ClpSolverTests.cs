@@ -1,0 +1,140 @@
+using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Tests.TestFramework;
+using static Microsoft.ML.Recourse.Tests.Solvers.LinearProgramTestData;
+
+namespace Microsoft.ML.Recourse.Tests.Solvers.Coin;
+
+public class ClpSolverTests
+{
+    // max 3x + 2y  s.t.  x + y ≤ 4,  x + 3y ≤ 6,  0 ≤ x ≤ 3,  y ≥ 0; optimum (3, 1) with value 11.
+    private static LinearProgram SmallMaximization() => new([3, 2], [0, 0], [3, Inf],
+        [new LinearConstraint([0, 1], [1, 1], -Inf, 4), new LinearConstraint([0, 1], [1, 3], -Inf, 6)],
+        sense: ObjectiveSense.Maximize);
+
+    [ClpFact]
+    public void Solve_SmallMaximization_FindsTheKnownOptimum()
+    {
+        var result = new ClpSolver().Solve(SmallMaximization());
+        result.Status.Should().Be(LinearProgramStatus.Optimal);
+        result.ObjectiveValue.Should().BeApproximately(11, 1e-9);
+        result.Solution[0].Should().BeApproximately(3, 1e-9);
+        result.Solution[1].Should().BeApproximately(1, 1e-9);
+        result.Iterations.Should().BePositive();
+    }
+
+    [ClpFact]
+    public void Solve_RandomGeneralLps_AreFeasibleAndProvedOptimalByLpDuality()
+    {
+        var random = new Random(1234);
+        var clp = new ClpSolver();
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var problem = FeasibleBoundedLp(random, variables: random.Next(2, 12), rows: random.Next(1, 10));
+            var result = clp.Solve(problem, out var rowPrices);
+
+            result.Status.Should().Be(LinearProgramStatus.Optimal, $"trial {trial} is feasible and bounded by construction");
+            MaxViolation(problem, result.Solution).Should().BeLessThan(1e-7, $"trial {trial}");
+            // Clp's row prices are only used as a certificate: the dual bound is recomputed here.
+            double dualBound = DualBound(problem, rowPrices);
+            (result.ObjectiveValue - dualBound).Should().BeLessThan(1e-6 * (1 + Math.Abs(result.ObjectiveValue)), $"trial {trial}: the duality gap closes");
+        }
+    }
+
+    [ClpFact]
+    public void Solve_Maximize_EqualsMinusTheMinimumOfTheNegatedObjective()
+    {
+        var random = new Random(99);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            var min = FeasibleBoundedLp(random, variables: 6, rows: 5);
+            var max = new LinearProgram(min.Objective.Select(c => -c).ToArray(), min.ColumnLower, min.ColumnUpper, min.Constraints,
+                sense: ObjectiveSense.Maximize);
+            new ClpSolver().Solve(max).ObjectiveValue.Should().BeApproximately(-new ClpSolver().Solve(min).ObjectiveValue, 1e-7);
+        }
+    }
+
+    [ClpFact]
+    public void Solve_DuplicateIndicesInARow_AreAddedUp()
+    {
+        // x + x ≤ 3 with max x over [0, 10]: optimum 1.5.
+        var problem = new LinearProgram([1], [0], [10], [new LinearConstraint([0, 0], [1, 1], -Inf, 3)], sense: ObjectiveSense.Maximize);
+        new ClpSolver().Solve(problem).ObjectiveValue.Should().BeApproximately(1.5, 1e-12);
+    }
+
+    [ClpFact]
+    public void Solve_InfeasibleRows_IsInfeasible()
+    {
+        // x + y ≥ 3 with x, y ∈ [0, 1].
+        var problem = new LinearProgram([1, -1], [0, 0], [1, 1], [new LinearConstraint([0, 1], [1, 1], 3, Inf)]);
+        var result = new ClpSolver().Solve(problem);
+        result.Status.Should().Be(LinearProgramStatus.Infeasible);
+        result.Solution.Should().BeEmpty();
+        double.IsNaN(result.ObjectiveValue).Should().BeTrue();
+    }
+
+    [ClpFact]
+    public void Solve_CrossedRowBounds_IsInfeasibleWithoutCallingClp()
+    {
+        var problem = new LinearProgram([1, 1], [0, 0], [1, 1], [new LinearConstraint([0, 1], [1, 1], 2, 1)]);
+        var result = new ClpSolver().Solve(problem);
+        result.Status.Should().Be(LinearProgramStatus.Infeasible);
+        result.Message.Should().Be("Row 0 has an empty range [2, 1].");
+    }
+
+    [ClpFact]
+    public void Solve_UnboundedRay_IsUnbounded()
+    {
+        // min x − y s.t. x − y ≤ 4, x ∈ [0, 1], y ≥ 0: y grows without limit.
+        var problem = new LinearProgram([1, -1], [0, 0], [1, Inf], [new LinearConstraint([0, 1], [1, -1], -Inf, 4)]);
+        new ClpSolver().Solve(problem).Status.Should().Be(LinearProgramStatus.Unbounded);
+    }
+
+    [ClpFact]
+    public void Solve_IterationLimit_ReportsLimit()
+    {
+        var problem = FeasibleBoundedLp(new Random(5), variables: 40, rows: 30);
+        var result = new ClpSolver(maximumIterations: 1).Solve(problem);
+        result.Status.Should().Be(LinearProgramStatus.Limit);
+        result.Solution.Should().BeEmpty();
+        new ClpSolver().Solve(problem).Status.Should().Be(LinearProgramStatus.Optimal);
+    }
+
+    [ClpFact]
+    public void Solve_IntegerProgram_IsRefusedWithAPointerToCbc()
+    {
+        var problem = new LinearProgram([1], [0], [1], [new LinearConstraint([0], [1], 0, 1)], isInteger: [true]);
+        var act = () => new ClpSolver().Solve(problem);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*integer variables*Use CbcSolver*");
+    }
+
+    [ClpFact]
+    public void Solve_FromManyThreads_GivesTheSameAnswersAsSequentially()
+    {
+        var random = new Random(7);
+        var problems = Enumerable.Range(0, 64).Select(_ => FeasibleBoundedLp(random, 10, 8)).ToArray();
+        var clp = new ClpSolver();
+        var sequential = problems.Select(p => clp.Solve(p).ObjectiveValue).ToArray();
+        var parallel = new double[problems.Length];
+        Parallel.For(0, problems.Length, i => parallel[i] = clp.Solve(problems[i]).ObjectiveValue);
+        parallel.Should().Equal(sequential);
+    }
+
+    [Fact]
+    public void Constructor_NonPositiveLimits_Throw()
+    {
+        var iterations = () => new ClpSolver(maximumIterations: 0);
+        iterations.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("maximumIterations");
+        var seconds = () => new ClpSolver(maximumSeconds: 0);
+        seconds.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("maximumSeconds");
+        var nan = () => new ClpSolver(maximumSeconds: double.NaN);
+        nan.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Solve_CancelledToken_ThrowsBeforeAnyNativeCall()
+    {
+        var act = () => new ClpSolver().Solve(SmallMaximization(), new CancellationToken(canceled: true));
+        act.Should().Throw<OperationCanceledException>();
+    }
+}

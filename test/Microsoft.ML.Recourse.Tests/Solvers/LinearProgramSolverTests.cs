@@ -1,0 +1,60 @@
+using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Tests.TestFramework;
+using static Microsoft.ML.Recourse.Tests.Solvers.LinearProgramTestData;
+
+namespace Microsoft.ML.Recourse.Tests.Solvers;
+
+public class LinearProgramSolverTests
+{
+    private static readonly LinearProgram s_separable = new([1, -2], [0, -1], [1, 3]);
+    private static readonly LinearProgram s_general = new([-1, -1], [0, 0], [Inf, Inf], [new LinearConstraint([0, 1], [1, 2], -Inf, 4), new LinearConstraint([0, 1], [3, 1], -Inf, 6)]);
+    private static readonly LinearProgram s_integer = new([-1, -1], [0, 0], [Inf, Inf], s_general.Constraints, isInteger: [true, true]);
+    private static readonly LinearProgram s_integerWithoutRows = new([1, 1], [0, 0], [2, 2], isInteger: [true, false]);
+
+    private static LinearProgramSolver.DispatchingSolver Dispatcher => (LinearProgramSolver.DispatchingSolver)LinearProgramSolver.Default;
+
+    [Fact]
+    public void Default_FollowsThePolicy()
+    {
+        Dispatcher.SolverFor(s_separable).Should().BeOfType<SeparableBoxSolver>();
+        Dispatcher.SolverFor(s_general).Should().BeOfType<ClpSolver>();
+        Dispatcher.SolverFor(s_integer).Should().BeOfType<CbcSolver>();
+        Dispatcher.SolverFor(s_integerWithoutRows).Should().BeOfType<CbcSolver>();
+    }
+
+    [Fact]
+    public void Solve_SeparableProgram_NeedsNoNativeLibrary()
+    {
+        var result = LinearProgramSolver.Solve(s_separable);
+        result.Status.Should().Be(LinearProgramStatus.Optimal);
+        result.Solution.Should().Equal(0, 3);
+        result.ObjectiveValue.Should().Be(-6);
+    }
+
+    [ClpFact]
+    public void Solve_GeneralLp_UsesClp()
+    {
+        // max x + y s.t. x + 2y ≤ 4, 3x + y ≤ 6: (1.6, 1.2) with 2.8.
+        var result = LinearProgramSolver.Solve(s_general);
+        result.Status.Should().Be(LinearProgramStatus.Optimal);
+        result.ObjectiveValue.Should().BeApproximately(-2.8, 1e-9);
+        result.Iterations.Should().BePositive("Clp reports simplex iterations; the closed form reports 0");
+    }
+
+    [CbcFact]
+    public void Solve_IntegerProgram_UsesCbc()
+    {
+        var result = LinearProgramSolver.Solve(s_integer);
+        result.Status.Should().Be(LinearProgramStatus.Optimal);
+        result.ObjectiveValue.Should().BeApproximately(BruteForce(new LinearProgram(s_integer.Objective, [0, 0], [4, 4], s_integer.Constraints, s_integer.IsInteger)).Objective, 1e-9);
+        result.Solution.Should().OnlyContain(x => Math.Abs(x - Math.Round(x)) < 1e-9);
+    }
+
+    [Fact]
+    public void Solve_Null_Throws()
+    {
+        var act = () => LinearProgramSolver.Solve(null!);
+        act.Should().Throw<ArgumentNullException>();
+    }
+}
