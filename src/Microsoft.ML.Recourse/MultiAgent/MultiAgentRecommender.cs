@@ -201,14 +201,15 @@ public sealed class MultiAgentRecommender
             var bestIndices = new int[candidates.MaximumAssignments];
             var bestValues = new double[candidates.MaximumAssignments];
             int m = candidates.Get(best, bestIndices, bestValues, out double cost);
-            results[p] = Recommended(problem, bestIndices[..m], bestValues[..m], cost, candidates.Describe(best),
-                factual, noise, factualOutcomes, MultiAgentSolver.Enumeration, actions);
+            var evaluation = Evaluate(problem, bestIndices[..m], bestValues[..m], factual, noise, factualOutcomes);
+            results[p] = Recommended(problem, bestIndices[..m], bestValues[..m], cost, candidates.Describe(best), evaluation,
+                factual, factualOutcomes, MultiAgentSolver.Enumeration, actions);
         }
     }
 
-    /// <summary>Builds the result for one action, recomputing its counterfactual and checking the constraints exactly.</summary>
-    internal MultiAgentRecommendation Recommended(RecourseProblem problem, int[] indices, double[] values, double cost, string action,
-        double[] factual, double[] noise, double[] factualOutcomes, MultiAgentSolver solver, long candidateCount)
+    /// <summary>The exact counterfactual of one action, every agent's outcome change, and the constraints it fails.</summary>
+    internal (double[] State, double[] Changes, RecourseConstraints Violated) Evaluate(RecourseProblem problem, int[] indices, double[] values,
+        double[] factual, double[] noise, double[] factualOutcomes)
     {
         var scm = System.CausalModel;
         var state = new double[scm.VariableCount];
@@ -216,18 +217,21 @@ public sealed class MultiAgentRecommender
         var outcomes = System.Outcomes(state);
         var changes = new double[outcomes.Length];
         for (int j = 0; j < changes.Length; j++) changes[j] = outcomes[j] - factualOutcomes[j];
-        var violated = problem.Violations(changes, _principal, outcomes[_principal], _options.Tolerance);
-        Contracts.Check(violated == RecourseConstraints.None,
-            $"The {solver} solution '{action}' fails {violated} when checked exactly; the solver's tolerances are too loose for this problem.");
-        return new MultiAgentRecommendation(problem, System, _principal, RecommendationStatus.Recommended, solver, factual, factualOutcomes, candidateCount)
+        return (state, changes, problem.Violations(changes, _principal, outcomes[_principal], _options.Tolerance));
+    }
+
+    /// <summary>Builds the result for an action that passed <see cref="Evaluate"/>.</summary>
+    internal MultiAgentRecommendation Recommended(RecourseProblem problem, int[] indices, double[] values, double cost, string action,
+        (double[] State, double[] Changes, RecourseConstraints Violated) evaluation, double[] factual, double[] factualOutcomes,
+        MultiAgentSolver solver, long candidateCount)
+        => new(problem, System, _principal, RecommendationStatus.Recommended, solver, factual, factualOutcomes, candidateCount)
         {
             Action = action,
-            Intervention = new Intervention(scm, indices, values),
+            Intervention = new Intervention(System.CausalModel, indices, values),
             Cost = cost,
-            CounterfactualState = state,
-            OutcomeChanges = changes,
+            CounterfactualState = evaluation.State,
+            OutcomeChanges = evaluation.Changes,
         };
-    }
 
     internal MultiAgentRecommendation NoneExists(RecourseProblem problem, double[] factual, double[] factualOutcomes, MultiAgentSolver solver,
         long candidateCount, string reason, IReadOnlyList<RejectedAction> rejections)
