@@ -137,7 +137,7 @@ internal static class MultiAgentCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         foreach (var game in log.Games)
         {
-            var payoffs = new Table().Title($"{game.Name}: payoffs ({game.Players[0]} = principal, {game.Players[1]} = other)");
+            var payoffs = new Table().Title($"{game.Name} payoffs (principal, other)");
             payoffs.AddColumn("");
             foreach (string move in game.Moves[1]) payoffs.AddColumn($"other {move}");
             for (int a = 0; a < game.Moves[0].Count; a++)
