@@ -1,6 +1,7 @@
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Persuasion;
+using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse;
@@ -29,6 +30,7 @@ public sealed class RecourseContext
         Recourse = new RecourseCatalog(this);
         Datasets = new DatasetsCatalog(this);
         Persuasion = new PersuasionCatalog(this);
+        MultiAgent = new MultiAgentCatalog(this);
     }
 
     /// <summary>Gets the seed given to the constructor, or <see langword="null"/>.</summary>
@@ -53,6 +55,8 @@ public sealed class RecourseContext
 
     /// <summary>Gets recourse generation, the recourse transformer and population audits.</summary>
     public RecourseCatalog Recourse { get; }
+    /// <summary>Gets multi-agent recourse on structural causal models, normal-form games and causal recourse evaluation.</summary>
+    public MultiAgentCatalog MultiAgent { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()

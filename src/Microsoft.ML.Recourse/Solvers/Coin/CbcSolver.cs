@@ -74,6 +74,9 @@ public sealed class CbcSolver : ILinearProgramSolver
                 CbcNative.Cbc_setParameter(model, "seconds", MaximumSeconds.ToString("R", CultureInfo.InvariantCulture));
             CbcNative.Cbc_setParameter(model, "allowableGap", AllowableGap.ToString("R", CultureInfo.InvariantCulture));
             CbcNative.Cbc_setParameter(model, "ratioGap", "0");
+            // Cbc 2.10's default Cgl preprocessing ("sos") returned suboptimal "proven optimal" answers on small
+            // recourse grid programs (coin-or/Cbc#283, #724 describe the same); presolve, cuts and heuristics stay on.
+            CbcNative.Cbc_setParameter(model, "preprocess", "off");
 
             CbcNative.Cbc_solve(model);
             return ReadResult(model, problem, data.ColumnCount);

@@ -1,0 +1,96 @@
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.MultiAgent;
+using Microsoft.ML.Recourse.Tests.TestFramework;
+
+namespace Microsoft.ML.Recourse.Tests.MultiAgent;
+
+public class GridProgramTests
+{
+    /// <summary>
+    /// A random linear two-agent SCM: the principal owns p0..p2 (p1 may depend on p0, so an intervened grid variable
+    /// can sit below another one), the other agent owns o0 and o1, c is context; edges cross agents.
+    /// </summary>
+    private static (MultiAgentSystem System, GridActionSpace Actions, double[] Factual) RandomInstance(Random random)
+    {
+        // Quarter steps keep every nonzero change far above the program's strict margin (see GridProgram.StrictMargin).
+        double W() => random.Next(-8, 9) / 4.0;
+        bool Edge() => random.NextDouble() < 0.6;
+        (string, double)[] Terms(params string[] candidates) => candidates.Where(_ => Edge()).Select(c => (c, W())).ToArray();
+        var actionabilities = new[] { FeatureActionability.Free, FeatureActionability.IncreaseOnly, FeatureActionability.DecreaseOnly };
+        var scm = new RecourseContext(1).MultiAgent.CreateCausalModel()
+            .AddRoot("c")
+            .AddLinear("p0", W(), Terms("c"), "p", actionabilities[random.Next(3)])
+            .AddLinear("p1", W(), Terms("c", "p0"), "p", actionabilities[random.Next(3)])
+            .AddLinear("o0", W(), Terms("p0", "p1"), "o")
+            .AddLinear("p2", W(), Terms("o0", "p1"), "p", FeatureActionability.Free)
+            .AddLinear("o1", W(), Terms("o0", "p2", "c"), "o")
+            .Build();
+        var names = scm.Variables.Select(v => v.Name).ToArray();
+        AgentOutcome Outcome() => AgentOutcome.Linear(W(), names.Where(_ => Edge()).Select(n => (n, W())).ToArray());
+        var system = new RecourseContext(1).MultiAgent.CreateSystem(scm, new Agent("p", Outcome()), new Agent("o", Outcome()));
+        GridAxis Axis(string v) => random.Next(2) == 0
+            ? GridAxis.Offsets(v, Enumerable.Range(0, random.Next(2, 5)).Select(_ => W()).ToArray(), costWeight: 0.5 + random.Next(3))
+            : GridAxis.Values(v, Enumerable.Range(0, random.Next(2, 5)).Select(_ => W()).ToArray(), costWeight: 0.5 + random.Next(3));
+        var actions = ActionSpace.Grid(Axis("p0"), Axis("p1"), Axis("p2"));
+        var noise = Enumerable.Range(0, names.Length).Select(_ => W()).ToArray();
+        return (system, actions, scm.Evaluate(noise));
+    }
+
+    [CbcFact]
+    public void Recommend_SmallRandomGrids_CbcMatchesEnumeration()
+    {
+        var random = new Random(5);
+        var ctx = new RecourseContext(1);
+        int recommended = 0, none = 0;
+        for (int trial = 0; trial < 60; trial++)
+        {
+            var (system, actions, factual) = RandomInstance(random);
+            double principalOutcome = system.Outcomes(factual)[0];
+            RecourseProblem[] problems = [.. RecourseProblem.Standard, RecourseProblem.Threshold(principalOutcome + 0.5),
+                new("combined", RecourseConstraints.PrincipalImproves | RecourseConstraints.OthersNotWorse | RecourseConstraints.WelfareNotWorse)];
+            var cbc = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Cbc }).Recommend(factual);
+            var enumerated = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Enumeration }).Recommend(factual);
+            for (int k = 0; k < problems.Length; k++)
+            {
+                cbc[k].Solver.Should().Be(MultiAgentSolver.Cbc);
+                cbc[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
+                if (!cbc[k].HasRecommendation) { none++; continue; }
+                recommended++;
+                cbc[k].Cost.Should().BeApproximately(enumerated[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
+            }
+        }
+        recommended.Should().BeGreaterThan(50);
+        none.Should().BeGreaterThan(50);
+    }
+
+    [Fact]
+    public void Solver_AutoOnNonLinearOutcome_UsesEnumeration()
+    {
+        var ctx = new RecourseContext(1);
+        var scm = ctx.MultiAgent.CreateCausalModel().AddRoot("x", "a", FeatureActionability.Free).Build();
+        var system = ctx.MultiAgent.CreateSystem(scm, new Agent("a", AgentOutcome.FromFunction(["x"], v => v[0] * v[0])));
+        var grid = ActionSpace.Grid(GridAxis.Values("x", [1.0, 2]));
+        ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.SingleAgent]).Solver.Should().Be(MultiAgentSolver.Enumeration);
+        var act = () => ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.SingleAgent], new() { Solver = MultiAgentSolver.Cbc });
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*the outcome of agent 'a' is not linear*");
+    }
+
+    [CbcFact]
+    public void Recommend_LargeLinearGrid_CbcSolvesBeyondEnumerationLimit()
+    {
+        // 6 axes × 40 values: 41⁶ ≈ 4.75e9 candidates, far beyond enumeration.
+        var ctx = new RecourseContext(1);
+        var builder = ctx.MultiAgent.CreateCausalModel();
+        for (int i = 0; i < 6; i++) builder.AddRoot($"x{i}", "a", FeatureActionability.Free);
+        var scm = builder.Build();
+        var system = ctx.MultiAgent.CreateSystem(scm,
+            new Agent("a", AgentOutcome.Linear(0, Enumerable.Range(0, 6).Select(i => ($"x{i}", 1.0 + i)).ToArray())));
+        var grid = ActionSpace.Grid(Enumerable.Range(0, 6).Select(i => GridAxis.Offsets($"x{i}", Enumerable.Range(1, 40).Select(k => k * 0.1).ToArray())).ToArray());
+        var recommender = ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.Threshold(3)]);
+        recommender.Solver.Should().Be(MultiAgentSolver.Cbc);
+        var result = recommender.Recommend(new double[6])[0];
+        // Cheapest per unit of score is x5 (weight 6): 3/6 = 0.5.
+        result.Action.Should().Be("do(x5 := 0.5)");
+        result.Cost.Should().BeApproximately(0.5, 1e-9);
+    }
+}
