@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Microsoft.ML.Recourse;
 
@@ -9,7 +11,17 @@ namespace Microsoft.ML.Recourse;
 /// </summary>
 internal static class RecourseGeneratorDescriptors
 {
-    private static readonly Descriptor[] Known = [];
+    private static readonly JsonSerializerOptions OptionsJson = new() { Converters = { new JsonStringEnumConverter() } };
+
+    private static readonly Descriptor[] Known =
+    [
+        Descriptor.For<OneStepGenerator, OneStepGenerator.Options>(OneStepGenerator.GeneratorName,
+            g => new OneStepGenerator.Options { Direction = g.Direction, NumberOfThreads = g.NumberOfThreads },
+            (context, options) => context.Recourse.Generators.OneStep(options)),
+        Descriptor.For<LinearIntegerProgramGenerator, LinearIntegerProgramGenerator.Options>("linearIp",
+            g => g.StoredOptions,
+            (context, options) => context.Recourse.Generators.LinearIntegerProgram(options)),
+    ];
 
     /// <summary>Gets the names of the generators a model file can hold.</summary>
     public static IEnumerable<string> Names => Known.Select(d => d.Name);
@@ -18,7 +30,7 @@ internal static class RecourseGeneratorDescriptors
     {
         var descriptor = Array.Find(Known, d => d.GeneratorType == generator.GetType())
             ?? throw new NotSupportedException(
-                $"A recourse transformer whose generator is a {generator.GetType().Name} ('{generator.Name}') cannot be saved; the generators a model file can hold are: {(Known.Length == 0 ? "none in this build" : string.Join(", ", Names))}.");
+                $"A recourse transformer whose generator is a {generator.GetType().Name} ('{generator.Name}') cannot be saved; the generators a model file can hold are: {string.Join(", ", Names)}.");
         return new JsonObject { ["name"] = descriptor.Name, ["options"] = descriptor.SaveOptions(generator) };
     }
 
@@ -39,5 +51,13 @@ internal static class RecourseGeneratorDescriptors
         string Name,
         Type GeneratorType,
         Func<IRecourseGenerator, JsonObject> SaveOptions,
-        Func<JsonObject, RecourseContext, IRecourseGenerator> Load);
+        Func<JsonObject, RecourseContext, IRecourseGenerator> Load)
+    {
+        // Options classes are plain init-property bags, so System.Text.Json writes and reads them as they are.
+        public static Descriptor For<TGenerator, TOptions>(string name, Func<TGenerator, TOptions> options, Func<RecourseContext, TOptions, IRecourseGenerator> create)
+            where TGenerator : IRecourseGenerator
+            => new(name, typeof(TGenerator),
+                g => JsonSerializer.SerializeToNode(options((TGenerator)g), OptionsJson)!.AsObject(),
+                (json, context) => create(context, json.Deserialize<TOptions>(OptionsJson) ?? throw new InvalidOperationException($"generator '{name}' has null options")));
+    }
 }
