@@ -103,6 +103,7 @@ public sealed class OneStepGenerator : IRecourseGenerator
         var gradients = buffers.Gradients.AsSpan(0, count * d);
         var deltas = buffers.Deltas.AsSpan(0, count * d);
         var statuses = buffers.Statuses.AsSpan(0, count);
+        CheckFinite(rows, first, perturbation.ActionSet);
         model.ScoreAndInputGradientBatch(rows, scores, gradients);
         perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
         for (int r = 0; r < count; r++)
@@ -113,6 +114,16 @@ public sealed class OneStepGenerator : IRecourseGenerator
                 ? RecourseGate.Accept(GeneratorName, row, model, threshold, perturbation.ActionSet, x, deltas.Slice(r * d, d), scores[r])
                 : NoStep(row, x, gradients.Slice(r * d, d), scores[r], perturbation, cancellationToken);
         }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<double> rows, int first, ActionSet actionSet)
+    {
+        int at = 0;
+        while (at < rows.Length && double.IsFinite(rows[at])) at++;
+        if (at == rows.Length) return;
+        int d = actionSet.FeatureCount;
+        throw new ArgumentOutOfRangeException("rows", FormattableString.Invariant(
+            $"Feature '{actionSet.Features[at % d].Name}' of row {first + at / d} is not finite ({rows[at]})."));
     }
 
     // A row whose linear program has no optimum: re-solve it on the general path for the solver's message.
