@@ -38,11 +38,11 @@ public enum RecourseCostFunction
 /// <summary>Which exact method solves the integer program.</summary>
 public enum IntegerProgramSolver
 {
-    /// <summary>Branch and bound when the action set has no general linear constraints, Cbc otherwise.</summary>
+    /// <summary>The managed multiple-choice knapsack solver when the action set has no general linear constraints, Cbc otherwise.</summary>
     Automatic,
 
-    /// <summary>The managed branch and bound over the multiple-choice knapsack; rejects action sets with general linear constraints.</summary>
-    BranchAndBound,
+    /// <summary>The managed exact multiple-choice knapsack solver (dominance lists with LP bounds); rejects action sets with general linear constraints.</summary>
+    MultipleChoiceKnapsack,
 
     /// <summary>COIN-OR Cbc (native; Debian/Ubuntu package <c>coinor-libcbc3</c>) for every row.</summary>
     Cbc,
@@ -76,7 +76,7 @@ public enum IntegerProgramSolver
 /// </para>
 /// <para>
 /// <b>Solving.</b> Without general rows the program is a multiple-choice knapsack, solved exactly in managed code by
-/// branch and bound with LP-relaxation bounds (for the max cost: the least feasible c_max by binary search, then the
+/// dominance lists with LP-relaxation bounds (for the max cost: the least feasible c_max by binary search, then the
 /// total); with general rows, by Cbc. When even the best choice of every block cannot reach the target, the row
 /// gets <see cref="RecourseStatus.Infeasible"/> and a message "no action in Δ can flip this model …": a certificate
 /// for the linear score over the grids, not a search failure.
@@ -236,12 +236,12 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         if (!useCbc)
         {
             Contracts.CheckParam(problem.GeneralRows.Count == 0, nameof(Options.Solver),
-                "Solver = BranchAndBound does not handle the general linear constraints of this action set; use Automatic or Cbc.");
+                "Solver = MultipleChoiceKnapsack does not handle the general linear constraints of this action set; use Automatic or Cbc.");
             var solution = MultipleChoiceKnapsack.Solve(problem, forbidden);
             if (solution.Choice is null)
                 return (null, RecourseStatus.Infeasible, Invariant($"no action in Δ can flip this model ({score.Basis}): every set of changed features that reaches the target has been listed"));
-            return solution.HitNodeLimit
-                ? (solution.Choice, RecourseStatus.Limit, Invariant($"the branch-and-bound node limit ({MultipleChoiceKnapsack.DefaultNodeLimit}) stopped the search; the best action found is returned"))
+            return solution.HitStateLimit
+                ? (solution.Choice, RecourseStatus.Limit, Invariant($"the search stopped at its limit of {MultipleChoiceKnapsack.DefaultStateLimit} partial solutions the search; the best action found is returned"))
                 : (solution.Choice, RecourseStatus.Found, Invariant($"optimal on the action grids ({ObjectiveText(problem, solution.Choice)}; {score.Basis})"));
         }
 
@@ -345,7 +345,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         /// </summary>
         public IReadOnlyList<double>? ReferencePopulation { get; init; }
 
-        /// <summary>Gets the exact method: branch and bound, Cbc, or the first where it applies.</summary>
+        /// <summary>Gets the exact method: the managed knapsack solver, Cbc, or the first where it applies.</summary>
         public IntegerProgramSolver Solver { get; init; } = Defaults.Solver;
 
         /// <summary>Gets the number of perturbed samples of the LIME surrogate (LIME's default 5000). Range: value ≥ 10.</summary>

@@ -55,7 +55,6 @@ internal sealed class ActionGridProblem
         RequiredGain = requiredGain;
         IsMaximumCost = isMaximumCost;
         GeneralRows = generalRows;
-        GainTolerance = 1e-9 * (1 + Math.Abs(requiredGain));
         MaximumGain = items.Sum(item => item.Gains.Max());
     }
 
@@ -71,13 +70,11 @@ internal sealed class ActionGridProblem
     /// <summary>General rows A·δ ≥ lower over the features (from the compiled action set).</summary>
     public IReadOnlyList<LinearConstraint> GeneralRows { get; }
 
-    /// <summary>The slack allowed on the score row (rounding of the gains).</summary>
-    public double GainTolerance { get; }
-
     /// <summary>The largest gain any choice of actions reaches (each block at its best choice; ignores general rows).</summary>
     public double MaximumGain { get; }
 
-    public bool MeetsScore(double gain) => gain >= RequiredGain - GainTolerance;
+    /// <summary>Whether a total gain meets the score row; no slack, so an exact linear model accepts every answer.</summary>
+    public bool MeetsScore(double gain) => gain >= RequiredGain;
 
     public double Gain(int[] choice)
     {
@@ -351,7 +348,19 @@ internal static class ActionGridBuilder
             }
             items.Add(new ActionGridItem(set.Features[j].Name, [j], changes, itemGains, itemCosts, itemCosts));
         }
-        return new ActionGridProblem(set.FeatureCount, items.ToArray(), requiredGain, costs.IsMaximum, polytope.GeneralRows);
+        // As Ustun et al.: a change that does not raise the score is never worth its cost, so it is dropped, unless a
+        // general row involves the block (such a change may be what satisfies the row).
+        var constrained = polytope.GeneralRows.SelectMany(row => row.Indices).ToHashSet();
+        var pruned = items.Select(item => item.Features.Any(constrained.Contains) ? item : WithoutNonImproving(item)).Where(item => item.ChoiceCount > 1);
+        return new ActionGridProblem(set.FeatureCount, pruned.ToArray(), requiredGain, costs.IsMaximum, polytope.GeneralRows);
+    }
+
+    private static ActionGridItem WithoutNonImproving(ActionGridItem item)
+    {
+        var keep = Enumerable.Range(0, item.ChoiceCount).Where(k => k == 0 || item.Gains[k] > 0).ToArray();
+        int m = item.Features.Length;
+        return new ActionGridItem(item.Name, item.Features, keep.SelectMany(k => item.Changes.Skip(k * m).Take(m)).ToArray(),
+            keep.Select(k => item.Gains[k]).ToArray(), keep.Select(k => item.Costs[k]).ToArray(), keep.Select(k => item.TieCosts[k]).ToArray());
     }
 
     /// <summary>The grid of changes of one feature: 0 first, then the other points in increasing order.</summary>
