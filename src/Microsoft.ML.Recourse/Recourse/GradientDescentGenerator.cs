@@ -94,6 +94,9 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
     /// <inheritdoc/>
     public string Name => "gradient";
 
+    /// <summary>The options, as a model file stores them (see RecourseGeneratorDescriptors).</summary>
+    internal Options StoredOptions => _options;
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="model"/> is not an <see cref="IDifferentiableScorer"/>, or an argument is out of range (see

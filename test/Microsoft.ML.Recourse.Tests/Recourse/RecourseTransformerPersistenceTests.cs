@@ -51,6 +51,32 @@ public class RecourseTransformerPersistenceTests
         actual.GetColumn<string>("RecourseStatus").Should().Equal(expected.GetColumn<string>("RecourseStatus"));
     }
 
+    [Theory]
+    [InlineData("onestep")]
+    [InlineData("gradient")]
+    public void SaveLoad_OneStepAndGradient_KeepOptionsAndOutputs(string name)
+    {
+        var context = new RecourseContext(5);
+        IRecourseGenerator generator = name == "onestep"
+            ? context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode)
+            : context.Recourse.Generators.GradientDescent(new GradientDescentGenerator.Options { MaximumNumberOfIterations = 200, LearningRate = 0.05 });
+        var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator).Fit(RecourseTransformerTests.Rows());
+        using var stream = new MemoryStream();
+
+        context.Model.Save(transformer, null, stream);
+        stream.Position = 0;
+        var loaded = (RecourseTransformer)new RecourseContext(6).Model.Load(stream, out _);
+
+        loaded.Generator.Should().BeOfType(generator.GetType());
+        if (loaded.Generator is OneStepGenerator oneStep) oneStep.Direction.Should().Be(PerturbationDirection.ReferenceCode);
+        if (loaded.Generator is GradientDescentGenerator gradient)
+            gradient.StoredOptions.Should().BeEquivalentTo(((GradientDescentGenerator)generator).StoredOptions);
+        var expected = transformer.Transform(RecourseTransformerTests.Rows());
+        var actual = loaded.Transform(RecourseTransformerTests.Rows());
+        actual.GetColumn<float[]>("RecourseDelta").SelectMany(v => v).Should().Equal(expected.GetColumn<float[]>("RecourseDelta").SelectMany(v => v));
+        actual.GetColumn<string>("RecourseStatus").Should().Equal(expected.GetColumn<string>("RecourseStatus"));
+    }
+
     [Fact]
     public void SaveLoad_BlackBoxScorer_IsNotSupported()
     {
