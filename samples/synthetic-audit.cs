@@ -6,6 +6,8 @@
 using System.Globalization;
 using Microsoft.ML.Recourse;
 using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Trainers;
 
 var context = new RecourseContext(seed: 1);
 var data = context.Datasets.SyntheticCredit(rows: 3000, seed: 1);
@@ -20,7 +22,7 @@ var actions = ActionSet.CreateBuilder(data.Features, maximumChange: 0.75)
     .Build();
 
 var trainers = context.BinaryClassification.Trainers;
-var models = new (string Name, Microsoft.ML.Recourse.Trainers.BinaryPredictionTransformer<Microsoft.ML.Recourse.Models.LogisticRegressionModelParameters> Model)[]
+var models = new (string Name, BinaryPredictionTransformer<LogisticRegressionModelParameters> Model)[]
 {
     ("plain (λ = 0)", trainers.RecourseAwareLogisticRegression(actions, recourseWeight: 0).Fit(data.TrainSet, data.ValidationSet)),
     ("recourse-aware (λ = 0.8)", trainers.RecourseAwareLogisticRegression(actions, recourseWeight: 0.8).Fit(data.TrainSet, data.ValidationSet)),
