@@ -86,9 +86,9 @@ internal sealed class DeltaProjector
         }
         if (!_hasRows)
         {
-            clipped.CopyTo(delta);
             for (int g = 0; g < _groups.Length; g++)
-                ProjectGroup(delta, _groups[g], _groupSums[g]);
+                ProjectGroup(delta, clipped, _groups[g], _groupSums[g]);
+            clipped.CopyTo(delta);
             return true;
         }
         return ProjectByLinearProgram(delta);
@@ -148,7 +148,7 @@ internal sealed class DeltaProjector
 
     // Euclidean projection onto {lower ≤ δ ≤ upper, Σ δ = sum} over one group: δₖ = clamp(vₖ − τ), where
     // h(τ) = Σ clamp(vₖ − τ) is piecewise linear and non-increasing with breakpoints vₖ − upperₖ and vₖ − lowerₖ.
-    private void ProjectGroup(Span<double> delta, int[] group, double sum)
+    private void ProjectGroup(ReadOnlySpan<double> delta, Span<double> projected, int[] group, double sum)
     {
         Span<double> breakpoints = stackalloc double[2 * group.Length];
         for (int k = 0; k < group.Length; k++)
@@ -179,10 +179,10 @@ internal sealed class DeltaProjector
             }
         }
         foreach (int j in group)
-            delta[j] = Math.Clamp(delta[j] - tau, _lower[j], _upper[j]);
+            projected[j] = Math.Clamp(delta[j] - tau, _lower[j], _upper[j]);
     }
 
-    private double GroupSum(Span<double> delta, int[] group, double tau)
+    private double GroupSum(ReadOnlySpan<double> delta, int[] group, double tau)
     {
         double s = 0;
         foreach (int j in group) s += Math.Clamp(delta[j] - tau, _lower[j], _upper[j]);

@@ -211,13 +211,14 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
             var gradients = new double[_count * d];
             for (int k = 0; k < _count; k++)
                 for (int j = 0; j < d; j++) features[k * d + j] = _polytopes[_start + k].Row[j];
-            _model.ScoreAndInputGradientBatch(features, scores, gradients);
+            // g(x) alone: gradients are only taken at iterates, which lie in Δ (x itself may not).
+            _model.ScoreBatch(features, scores);
 
             var active = new List<RowSearch>(_count);
             for (int k = 0; k < _count; k++)
             {
                 var row = new RowSearch(this, _start + k, scores[k]);
-                if (row.Begin(scores[k], gradients.AsSpan(k * d, d)))
+                if (row.Begin())
                     active.Add(row);
             }
             while (active.Count > 0)
@@ -287,8 +288,8 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
                 (_delta, _rounded, _previous, _firstMoment, _secondMoment) = (new double[d], new double[d], new double[d], new double[d], new double[d]);
             }
 
-            /// <summary>Starts the search given g and ∇ₓg at x; returns whether the row needs more model evaluations.</summary>
-            public bool Begin(double score, ReadOnlySpan<double> gradient)
+            /// <summary>Places the search at its start point; returns whether the row needs model evaluations.</summary>
+            public bool Begin()
             {
                 if (_projector.IsFrozen)
                     return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.NotFound,
@@ -301,9 +302,7 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
                 _startDelta = (double[])_delta.Clone();
                 _startRounded = (double[])_rounded.Clone();
                 _startInDelta = _roundedInDelta;
-                if (_rounded.AsSpan().IndexOfAnyExcept(0.0) >= 0)
-                    return true; // the start point needs its own evaluation
-                return Start(score, gradient);
+                return true;
             }
 
             /// <summary>Writes x + δ (the rounded iterate) as the next row to evaluate.</summary>
