@@ -49,6 +49,12 @@ internal sealed class CsvTable
             ? index
             : throw new FormatException($"{FileName}: the header has no column '{name}'.");
 
+    /// <summary>The index of the column named <paramref name="name"/>, or <see langword="null"/> when the header has none.</summary>
+    public int? TryColumn(string name) => _columnIndex.TryGetValue(name, out int index) ? index : null;
+
+    /// <summary>The column names, in header order.</summary>
+    public IEnumerable<string> ColumnNames => _columnIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key);
+
     /// <summary>The 1-based line of the file on which <paramref name="row"/> starts.</summary>
     public int LineOf(int row) => _lines[row];
 

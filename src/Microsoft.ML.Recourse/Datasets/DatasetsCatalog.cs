@@ -154,6 +154,29 @@ public sealed class DatasetsCatalog
         };
     }
 
+    /// <summary>
+    /// Loads a user's comma-separated data file (first line a header) through a JSON schema file that names the
+    /// features, how each may change, whether to standardise it, the one-hot groups and the label column; the format
+    /// is documented in <c>docs/user-data.md</c>.
+    /// </summary>
+    /// <param name="dataPath">The data file.</param>
+    /// <param name="schemaPath">The schema file.</param>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="FormatException">
+    /// The schema is malformed (the message names the entry, e.g. an unknown actionability), names a column the data
+    /// file lacks, or a cell cannot be read (the message names the file, line and column).
+    /// </exception>
+    public CsvDataset LoadCsv(string dataPath, string schemaPath)
+    {
+        Contracts.CheckValue(dataPath, nameof(dataPath));
+        Contracts.CheckValue(schemaPath, nameof(schemaPath));
+        foreach (var path in new[] { dataPath, schemaPath })
+            if (!File.Exists(path)) throw new FileNotFoundException($"File '{Path.GetFullPath(path)}' does not exist.", path);
+        var dataset = CsvDataset.Load(dataPath, schemaPath);
+        _context.WriteLog(nameof(DatasetsCatalog), dataset.ToString());
+        return dataset;
+    }
+
     private static int CheckSeed(int splitSeed)
     {
         Contracts.CheckParam(splitSeed >= 0, nameof(splitSeed), FormattableString.Invariant($"Must be ≥ 0 (numpy's RandomState takes 0 … 2^32 − 1); got {splitSeed}."));

@@ -37,6 +37,7 @@ internal static class ModelFile
     private static readonly Dictionary<string, (int MaxVersion, Func<JsonObject, RecourseContext, ITransformer> Load)> Loaders = new()
     {
         [TransformerChain<ITransformer>.Kind] = (1, TransformerChain<ITransformer>.Load),
+        [RecourseTransformer.Kind] = (1, RecourseTransformer.Load),
         [Trainers.BinaryPredictionTransformer.Kind] = (1, Trainers.BinaryPredictionTransformer.Load),
     };
 

@@ -117,6 +117,19 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     /// <summary>Gets the number of points of an evenly spaced action grid.</summary>
     public int GridPointsPerFeature => _options.GridPointsPerFeature;
 
+    /// <summary>The options with the seed in use, as a model file stores them (see RecourseGeneratorDescriptors).</summary>
+    internal Options StoredOptions => new()
+    {
+        Surrogate = _options.Surrogate,
+        Cost = _options.Cost,
+        GridPointsPerFeature = _options.GridPointsPerFeature,
+        ReferencePopulation = _options.ReferencePopulation,
+        Solver = _options.Solver,
+        LimeSampleCount = _options.LimeSampleCount,
+        LimeKernelWidth = _options.LimeKernelWidth,
+        Seed = _seed,
+    };
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">
     /// Bad arguments; a non-differentiable model with <see cref="LinearSurrogate.InputGradient"/>; a feature without a

@@ -1,0 +1,133 @@
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Tests.TestFramework;
+
+namespace Microsoft.ML.Recourse.Tests.Recourse;
+
+public class RecourseTransformerPersistenceTests
+{
+    private static IDataView WithoutFeatures() => new DataViewBuilder().AddColumn("Id", [1]).Build();
+
+    private static IDataView WrongSize() => new DataViewBuilder().AddVectorColumn("Features", 2, [1f, 2f]).Build();
+
+    [Fact]
+    public void GenerateRecourse_OneStep_PassesEstimatorConformance()
+    {
+        var transformer = EstimatorConformance.Check(
+            ctx => ctx.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, ctx.Recourse.Generators.OneStep()),
+            RecourseTransformerTests.Rows(),
+            invalidSchemaInputs: [WithoutFeatures(), WrongSize()],
+            invalidTransformInputs: [WithoutFeatures(), WrongSize()]);
+
+        // Row 3 (logit −1.5) reaches g = 0.5 exactly with the full step on 'a'.
+        transformer.Transform(RecourseTransformerTests.Rows()).GetColumn<bool>("HasRecourse").Should().Equal(true, true, false, true);
+    }
+
+    [Fact]
+    public void SaveLoad_LinearIntegerProgram_KeepsGeneratorOptionsAndOutputs()
+    {
+        var context = new RecourseContext(3);
+        var generator = context.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options
+        {
+            GridPointsPerFeature = 7,
+            Surrogate = LinearSurrogate.Lime,
+            LimeSampleCount = 200,
+        });
+        var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator, threshold: 0.4)
+            .Fit(RecourseTransformerTests.Rows());
+        string path = Path.Combine(Path.GetTempPath(), $"recourse-{Guid.NewGuid():N}.zip");
+
+        context.Model.Save(transformer, RecourseTransformerTests.Rows().Schema, path);
+        var loaded = (RecourseTransformer)new RecourseContext(99).Model.Load(path, out _);
+        File.Delete(path);
+
+        loaded.Threshold.Should().Be(0.4);
+        var loadedGenerator = loaded.Generator.Should().BeOfType<LinearIntegerProgramGenerator>().Subject;
+        loadedGenerator.StoredOptions.Should().BeEquivalentTo(generator.StoredOptions);
+        loadedGenerator.GridPointsPerFeature.Should().Be(7);
+        var expected = transformer.Transform(RecourseTransformerTests.Rows());
+        var actual = loaded.Transform(RecourseTransformerTests.Rows());
+        actual.GetColumn<float[]>("RecourseDelta").SelectMany(v => v).Should().Equal(expected.GetColumn<float[]>("RecourseDelta").SelectMany(v => v));
+        actual.GetColumn<string>("RecourseStatus").Should().Equal(expected.GetColumn<string>("RecourseStatus"));
+    }
+
+    [Theory]
+    [InlineData("onestep")]
+    [InlineData("gradient")]
+    public void SaveLoad_OneStepAndGradient_KeepOptionsAndOutputs(string name)
+    {
+        var context = new RecourseContext(5);
+        IRecourseGenerator generator = name == "onestep"
+            ? context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode)
+            : context.Recourse.Generators.GradientDescent(new GradientDescentGenerator.Options { MaximumNumberOfIterations = 200, LearningRate = 0.05 });
+        var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator).Fit(RecourseTransformerTests.Rows());
+        using var stream = new MemoryStream();
+
+        context.Model.Save(transformer, null, stream);
+        stream.Position = 0;
+        var loaded = (RecourseTransformer)new RecourseContext(6).Model.Load(stream, out _);
+
+        loaded.Generator.Should().BeOfType(generator.GetType());
+        if (loaded.Generator is OneStepGenerator oneStep) oneStep.Direction.Should().Be(PerturbationDirection.ReferenceCode);
+        if (loaded.Generator is GradientDescentGenerator gradient)
+            gradient.StoredOptions.Should().BeEquivalentTo(((GradientDescentGenerator)generator).StoredOptions);
+        var expected = transformer.Transform(RecourseTransformerTests.Rows());
+        var actual = loaded.Transform(RecourseTransformerTests.Rows());
+        actual.GetColumn<float[]>("RecourseDelta").SelectMany(v => v).Should().Equal(expected.GetColumn<float[]>("RecourseDelta").SelectMany(v => v));
+        actual.GetColumn<string>("RecourseStatus").Should().Equal(expected.GetColumn<string>("RecourseStatus"));
+    }
+
+    [Fact]
+    public void SaveLoad_BlackBoxScorer_IsNotSupported()
+    {
+        var context = new RecourseContext(1);
+        var blackBox = new BlackBox();
+        var transformer = context.Recourse.GenerateRecourse(blackBox, RecourseTransformerTests.Actions, context.Recourse.Generators.OneStep()).Fit(RecourseTransformerTests.Rows());
+
+        FluentActions.Invoking(() => context.Model.Save(transformer, null, new MemoryStream()))
+            .Should().Throw<NotSupportedException>().WithMessage("*black-box scorer (BlackBox)*");
+    }
+
+    [Fact]
+    public void ActionSetJson_RoundTrip_KeepsEveryDeclaration()
+    {
+        FeatureInfo[] features =
+        [
+            new("amount", Mean: 3000, Scale: 2500, Actionability: FeatureActionability.Free, Description: "credit amount"),
+            new("duration", Mean: 20, Scale: 12, Actionability: FeatureActionability.DecreaseOnly, IsInteger: true),
+            new("status_1", IsCategorical: true),
+            new("status_2", IsCategorical: true),
+            new("age", Actionability: FeatureActionability.IncreaseOnly),
+        ];
+        var set = ActionSet.CreateBuilder(features, 0.75)
+            .SetBounds("amount", 250, 20_000)
+            .SetCostWeight("amount", 2)
+            .SetInteger("duration")
+            .SetMaximumChange("duration", double.PositiveInfinity)
+            .SetMaximumChange("age", 1.5)
+            .SetStandardScale("age", 11)
+            .AddOneHotGroup("status", ["status_1", "status_2"], isMutable: true, categoryLabels: ["single", "married"])
+            .SetActionability("status_2", FeatureActionability.IncreaseOnly)
+            .AddLinearConstraint("halving", new Dictionary<string, double> { ["amount"] = 1 }, new Dictionary<string, double> { ["amount"] = 0.5 }, constant: -10)
+            .Build();
+
+        var copy = ActionSetJson.FromJson(ActionSetJson.ToJson(set));
+
+        copy.Features.Should().Equal(set.Features);
+        copy.Actions.Should().Equal(set.Actions);
+        copy.HasOwnMaximumChange.Should().Equal(set.HasOwnMaximumChange);
+        copy.MaximumChange.Should().Be(0.75);
+        copy.OneHotGroups.Should().BeEquivalentTo(set.OneHotGroups);
+        copy.LinearConstraints.Should().BeEquivalentTo(set.LinearConstraints);
+        ActionSetJson.ToJson(copy).ToJsonString().Should().Be(ActionSetJson.ToJson(set).ToJsonString());
+    }
+
+    private sealed class BlackBox : Microsoft.ML.Recourse.Models.IScorer
+    {
+        public int FeatureCount => 3;
+
+        public double Score(ReadOnlySpan<double> features) => RecourseTransformerTests.Linear.Score(features);
+
+        public void ScoreBatch(ReadOnlySpan<double> features, Span<double> scores) => RecourseTransformerTests.Linear.ScoreBatch(features, scores);
+    }
+}
