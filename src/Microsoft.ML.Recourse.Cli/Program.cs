@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("recourse: algorithmic recourse for ML models (Microsoft.ML.Recourse).");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(PacCommand.Create());
         root.Subcommands.Add(PersuadeCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(MultiAgentCommand.Create());

@@ -1,5 +1,7 @@
+using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
+using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Trainers;
@@ -31,6 +33,8 @@ public sealed class RecourseContext
         Datasets = new DatasetsCatalog(this);
         Persuasion = new PersuasionCatalog(this);
         MultiAgent = new MultiAgentCatalog(this);
+        Calibration = new CalibrationCatalog(this);
+        Evaluation = new EvaluationCatalog(this);
     }
 
     /// <summary>Gets the seed given to the constructor, or <see langword="null"/>.</summary>
@@ -57,6 +61,12 @@ public sealed class RecourseContext
     public RecourseCatalog Recourse { get; }
     /// <summary>Gets multi-agent recourse on structural causal models, normal-form games and causal recourse evaluation.</summary>
     public MultiAgentCatalog MultiAgent { get; }
+
+    /// <summary>Gets decision-threshold calibration with guarantees (PAC thresholds, PARE).</summary>
+    public CalibrationCatalog Calibration { get; }
+
+    /// <summary>Gets the evaluation suite: performance, recourse rates, robustness, brittleness, in-distribution checks, disparities and sweeps.</summary>
+    public EvaluationCatalog Evaluation { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()
