@@ -46,19 +46,14 @@ internal static class PacCommand
                 Console.Error.WriteLine($"error: {problem}");
                 return 1;
             }
-            try
+            return CommandErrors.Run(() =>
             {
                 var plan = new Plan(e, d, parameterConvention, PacThreshold.MinimumCalibrationSize(e, d, parameterConvention), n,
                     n is int rows ? PacThreshold.AllowedMisses(rows, e, d, parameterConvention) : null);
                 if (parse.GetValue(json)) Console.Out.WriteLine(ToJson(plan));
                 else WriteTable(plan);
                 return 0;
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            });
         });
         return command;
     }

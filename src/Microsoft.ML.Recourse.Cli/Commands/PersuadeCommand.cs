@@ -26,25 +26,17 @@ internal static class PersuadeCommand
         command.Options.Add(problem);
         command.Options.Add(json);
         command.Options.Add(margin);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(() =>
         {
-            try
-            {
-                var file = parse.GetValue(problem)!;
-                var parsed = PersuasionProblemFile.Load(file.FullName);
-                var result = new RecourseContext(PersuasionProblemFile.DefaultSeed).Persuasion.Solve(parsed, parse.GetValue(margin));
-                if (parse.GetValue(json))
-                    Console.Out.WriteLine(ToJson(result));
-                else
-                    WriteTables(result);
-                return 0;
-            }
-            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException or InvalidOperationException or DllNotFoundException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+            var file = parse.GetValue(problem)!;
+            var parsed = PersuasionProblemFile.Load(file.FullName);
+            var result = new RecourseContext(PersuasionProblemFile.DefaultSeed).Persuasion.Solve(parsed, parse.GetValue(margin));
+            if (parse.GetValue(json))
+                Console.Out.WriteLine(ToJson(result));
+            else
+                WriteTables(result);
+            return 0;
+        }));
         return command;
     }
 

@@ -22,49 +22,41 @@ internal static class ReproduceHarris2022Command
         var command = new Command("harris2022",
             "Harris et al. (NeurIPS 2022), Bayesian persuasion for recourse on HELOC: optimal signalling vs full and no disclosure over a cost × effect grid and three prior variances.");
         foreach (var option in new Option[] { output, json, dataDir, subjects, seeds, samples, seed }) command.Options.Add(option);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(() =>
         {
             var watch = Stopwatch.StartNew();
-            try
+            var options = new Harris2022Experiment.Options
             {
-                var options = new Harris2022Experiment.Options
-                {
-                    DataDirectory = parse.GetValue(dataDir)?.FullName,
-                    NumberOfSubjects = parse.GetValue(subjects),
-                    NumberOfSeeds = parse.GetValue(seeds),
-                    NumberOfSamples = parse.GetValue(samples),
-                    Seed = parse.GetValue(seed),
-                };
-                bool asJson = parse.GetValue(json);
-                var result = Harris2022Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));
-                var tokens = parse.Tokens.Select(t => t.Value).ToList();
-                string commandLine = "recourse " + string.Join(' ', tokens.Where(IsReproducible(tokens)));
-                var files = Harris2022Report.Write(result, parse.GetValue(output)!.FullName, commandLine);
-                if (asJson)
-                {
-                    Console.Out.Write(Harris2022Report.ToJson(result));
-                }
-                else
-                {
-                    var table = new Table().Title("Decision-maker utility averaged over the cost × effect grid")
-                        .AddColumn("σ²").AddColumn(new TableColumn("Persuasion").RightAligned()).AddColumn(new TableColumn("Full").RightAligned())
-                        .AddColumn(new TableColumn("None").RightAligned()).AddColumn(new TableColumn("Gap").RightAligned());
-                    foreach (var v in result.Variances)
-                        table.AddRow(F(v.PriorVariance), F(v.Persuasion), F(v.FullDisclosure), F(v.NoDisclosure), F(v.Gap));
-                    AnsiConsole.Write(table);
-                    AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                        $"Persuasion − max(full, none), smallest over all instances: {Harris2022Report.Small(result.MinimumDecisionMakerAdvantage)}; gap trend in σ²: {Harris2022Report.Trend(result.Variances.OrderBy(v => v.PriorVariance).Select(v => v.Gap).ToArray())}.")));
-                    foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
-                }
-                Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
-                return 0;
-            }
-            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException or InvalidOperationException or DllNotFoundException)
+                DataDirectory = parse.GetValue(dataDir)?.FullName,
+                NumberOfSubjects = parse.GetValue(subjects),
+                NumberOfSeeds = parse.GetValue(seeds),
+                NumberOfSamples = parse.GetValue(samples),
+                Seed = parse.GetValue(seed),
+            };
+            bool asJson = parse.GetValue(json);
+            var result = Harris2022Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));
+            var tokens = parse.Tokens.Select(t => t.Value).ToList();
+            string commandLine = "recourse " + string.Join(' ', tokens.Where(IsReproducible(tokens)));
+            var files = Harris2022Report.Write(result, parse.GetValue(output)!.FullName, commandLine);
+            if (asJson)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
+                Console.Out.Write(Harris2022Report.ToJson(result));
             }
-        });
+            else
+            {
+                var table = new Table().Title("Decision-maker utility averaged over the cost × effect grid")
+                    .AddColumn("σ²").AddColumn(new TableColumn("Persuasion").RightAligned()).AddColumn(new TableColumn("Full").RightAligned())
+                    .AddColumn(new TableColumn("None").RightAligned()).AddColumn(new TableColumn("Gap").RightAligned());
+                foreach (var v in result.Variances)
+                    table.AddRow(F(v.PriorVariance), F(v.Persuasion), F(v.FullDisclosure), F(v.NoDisclosure), F(v.Gap));
+                AnsiConsole.Write(table);
+                AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                    $"Persuasion − max(full, none), smallest over all instances: {Harris2022Report.Small(result.MinimumDecisionMakerAdvantage)}; gap trend in σ²: {Harris2022Report.Trend(result.Variances.OrderBy(v => v.PriorVariance).Select(v => v.Gap).ToArray())}.")));
+                foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
+            }
+            Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
+            return 0;
+        }));
         return command;
     }
 

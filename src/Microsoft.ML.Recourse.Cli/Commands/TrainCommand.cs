@@ -60,23 +60,14 @@ internal static class TrainCommand
         var command = new Command("train",
             "Train a recourse-aware classifier (Ross, Lakkaraju & Bastani, NeurIPS 2021) on a reference data set with the paper's settings and save it.");
         foreach (var option in new Option[] { dataset, model, lambda, direction, seed, splitSeed, epochs, batchSize, dataDir, output, json }) command.Options.Add(option);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(() =>
         {
-            try
-            {
                 var settings = new Settings(parse.GetValue(dataset)!.ToLowerInvariant(), parse.GetValue(model)!, parse.GetValue(lambda),
                     parse.GetValue(direction) == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse,
                     parse.GetValue(seed), parse.GetValue(splitSeed), parse.GetValue(epochs), parse.GetValue(batchSize),
                     parse.GetValue(dataDir)?.FullName, parse.GetValue(output)!.FullName, parse.GetValue(json));
                 return Run(settings);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException
-                                          or InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+        }));
         return command;
     }
 

@@ -38,7 +38,11 @@ public sealed record FeatureInfo(
     /// <summary>Formats a value in the original units (whole numbers for integer features, else up to 3 significant decimals).</summary>
     /// <param name="originalValue">The value in the original units.</param>
     public string Format(double originalValue)
-        => IsInteger && Math.Abs(originalValue - Math.Round(originalValue)) < 1e-9
-            ? Math.Round(originalValue).ToString("0", CultureInfo.InvariantCulture)
-            : originalValue.ToString(Math.Abs(originalValue) >= 100 ? "0.#" : "0.###", CultureInfo.InvariantCulture);
+    {
+        if (IsInteger && Math.Abs(originalValue - Math.Round(originalValue)) < 1e-9)
+            originalValue = Math.Round(originalValue);
+        // Round before printing and add +0, so that a tiny negative (from undoing the standardisation of 0) prints as 0, not "-0".
+        double rounded = Math.Round(originalValue, Math.Abs(originalValue) >= 100 ? 1 : 3) + 0.0;
+        return rounded.ToString("0.###", CultureInfo.InvariantCulture);
+    }
 }

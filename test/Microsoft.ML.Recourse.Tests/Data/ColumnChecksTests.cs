@@ -83,3 +83,17 @@ public class ColumnChecksTests
         source.GetColumn<bool>("Label").Should().Equal(true);
     }
 }
+
+public class FeatureInfoTests
+{
+    [Theory]
+    [InlineData(-1e-13, false, "0")]
+    [InlineData(-0.0, false, "0")]
+    [InlineData(13.0000000001, true, "13")]
+    [InlineData(14.4, true, "14.4")]
+    [InlineData(2500.04, false, "2500")]
+    [InlineData(1851.26, false, "1851.3")]
+    [InlineData(0.12345, false, "0.123")]
+    public void Format_RoundsAndNeverPrintsNegativeZero(double value, bool isInteger, string expected)
+        => new FeatureInfo("x", IsInteger: isInteger).Format(value).Should().Be(expected);
+}
