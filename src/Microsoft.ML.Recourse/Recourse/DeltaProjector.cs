@@ -51,18 +51,13 @@ internal sealed class DeltaProjector
         _groupSums = _groups.Select(g => 1 - g.Sum(j => _x[j])).ToArray();
         _gridFeatures = _movable.Where(j => set.Actions[j].HasGrid).ToArray();
         _hasRows = polytope.GeneralRows.Count > 0;
-        bool rowsTouchDiscrete = polytope.GeneralRows.Any(r => r.Indices.Any(j => set.GroupOf[j] >= 0 || set.Actions[j].HasGrid));
-        _checkRounded = rowsTouchDiscrete;
+        _checkRounded = polytope.GeneralRows.Any(r => r.Indices.Any(j => set.GroupOf[j] >= 0 || set.Actions[j].HasGrid));
         IsFrozen = _movable.Length == 0;
-        HasDiscreteParts = _gridFeatures.Length > 0 || _groups.Any(g => g.Any(j => _lower[j] < _upper[j]));
         _scratch = new double[d];
     }
 
     /// <summary>Gets whether Δ(x) allows no change at all (every box is [0, 0]).</summary>
     public bool IsFrozen { get; }
-
-    /// <summary>Gets whether some movable coordinate must take discrete values (grid or one-hot indicator).</summary>
-    public bool HasDiscreteParts { get; }
 
     /// <summary>Gets the indices of the coordinates whose box is not [0, 0].</summary>
     public ReadOnlySpan<int> Movable => _movable;

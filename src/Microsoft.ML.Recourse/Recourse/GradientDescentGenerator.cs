@@ -58,6 +58,8 @@ public enum GradientDescentCompatibility
 /// <xref:Microsoft.ML.Recourse.GradientDescentCompatibility> for the two readings of alibi.
 /// ]]></format>
 /// </remarks>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, double, int, int, double, GradientDescentCompatibility)"/>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, Options)"/>
 public sealed class GradientDescentGenerator : IRecourseGenerator
 {
     private const int BlockRows = 64;
@@ -288,13 +290,20 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
             /// <summary>Places the search at its start point; returns whether the row needs model evaluations.</summary>
             public bool Begin()
             {
-                if (_projector.IsFrozen)
-                    return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.NotFound,
-                        "The action set allows no change from this row (every feature is immutable or held by its bounds)."));
                 // alibi starts at x; when general rows exclude δ = 0 the start is the closest allowed point.
                 if (!_projector.Project(_delta))
                     return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.Infeasible,
                         "The action set allows no change from this row: its general constraints cannot all hold."));
+                if (_projector.IsFrozen)
+                {
+                    if (_standard && _scoreBefore >= _block._threshold)
+                    {
+                        Consider(_delta);
+                        return Finish(Result());
+                    }
+                    return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.NotFound,
+                        "The action set allows no change from this row (every feature is immutable or held by its bounds)."));
+                }
                 _roundedInDelta = _projector.Round(_delta, _rounded);
                 _startDelta = (double[])_delta.Clone();
                 _startRounded = (double[])_rounded.Clone();

@@ -260,6 +260,16 @@ public class GradientDescentGeneratorTests
     }
 
     [Fact]
+    public void Generate_AllImmutableButAccepted_ReturnsZeroDelta()
+    {
+        var set = ActionSet.FromFeatures(Features(FeatureActionability.Immutable), 1);
+        var result = Generator().Generate(new LogisticRegressionModelParameters([1], 0), 0.5, set, new double[] { 1 })[0];
+
+        result.IsValid.Should().BeTrue();
+        result.Delta.Should().Equal(0);
+    }
+
+    [Fact]
     public void Generate_OutOfReach_NotFoundWithoutDelta()
     {
         var set = ActionSet.FromFeatures(Features(FeatureActionability.Free), 0.5);
