@@ -22,3 +22,6 @@ fi
 dotnet build Microsoft.ML.Recourse.sln -c Release --nologo -v quiet
 dotnet test test/Microsoft.ML.Recourse.Tests/Microsoft.ML.Recourse.Tests.csproj -c Release --no-build --nologo \
   --logger "console;verbosity=normal" "$@"
+
+# The samples are programs users copy: run each so they cannot rot.
+./samples/run-all.sh

@@ -40,7 +40,12 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         var context = new RecourseContext(seed);
         var data = context.Datasets.SyntheticCredit(rowCount, seed);
-        var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
+        // The data set's own actionability (age fixed, education and savings up, debt down, hours and income free),
+        // with whole numbers where the feature is counted in whole units (years, hours).
+        var builder = ActionSet.CreateBuilder(data.Features, data.MaximumChange);
+        foreach (var feature in data.Features.Where(f => f.IsInteger && f.Actionability != FeatureActionability.Immutable))
+            builder.SetInteger(feature.Name);
+        var actions = builder.Build();
         var oneStep = context.Recourse.Generators.OneStep();
         var trainers = context.BinaryClassification.Trainers;
 
@@ -52,14 +57,15 @@ internal static class DemoCommand
             var mlp = trainers.RecourseAwareMultilayerPerceptron(actions, lambda).Fit(data.TrainSet, data.ValidationSet);
             results.Add(Evaluate(context, data, actions, oneStep, "mlp", lambda, mlp));
         }
-        // Examples from the recourse-aware MLP: the model the library is about.
-        var examples = results[^1].Examples;
+        // Examples from the recourse-aware logistic model: recourse-aware training is what the library is about, and a
+        // linear model's advice points the same way for every applicant, which makes it easy to read.
+        var exampleModel = results.Single(r => r.Name == "logistic" && r.Lambda > 0);
         clock.Stop();
 
         if (json)
-            PrintJson(data, results, examples, clock.Elapsed.TotalSeconds);
+            PrintJson(data, results, exampleModel, clock.Elapsed.TotalSeconds);
         else
-            PrintTables(data, results, examples, clock.Elapsed.TotalSeconds);
+            PrintTables(data, results, exampleModel, clock.Elapsed.TotalSeconds);
         return 0;
     }
 
@@ -83,7 +89,7 @@ internal static class DemoCommand
             audit.Negatives, audit.RecourseNegativeRate, audit.RecourseAllRate, audit.MeanCost, examples);
     }
 
-    private static void PrintJson(RecourseDataset data, List<ModelResult> results, List<Example> examples, double seconds)
+    private static void PrintJson(RecourseDataset data, List<ModelResult> results, ModelResult exampleModel, double seconds)
     {
         var root = new JsonObject
         {
@@ -103,10 +109,10 @@ internal static class DemoCommand
                 ["recourseAll"] = Round(r.RecourseAll),
                 ["meanCost"] = Round(r.MeanCost),
             }).ToArray()),
-            ["examples"] = new JsonArray(examples.Select(e => (JsonNode)new JsonObject
+            ["examples"] = new JsonArray(exampleModel.Examples.Select(e => (JsonNode)new JsonObject
             {
-                ["model"] = results[^1].Name,
-                ["lambda"] = results[^1].Lambda,
+                ["model"] = exampleModel.Name,
+                ["lambda"] = exampleModel.Lambda,
                 ["row"] = e.Row,
                 ["probability"] = Round(e.Probability),
                 ["recourse"] = e.Text,
@@ -116,17 +122,17 @@ internal static class DemoCommand
         Console.WriteLine(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static void PrintTables(RecourseDataset data, List<ModelResult> results, List<Example> examples, double seconds)
+    private static void PrintTables(RecourseDataset data, List<ModelResult> results, ModelResult exampleModel, double seconds)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(data.ToString()!)}[/]");
         AnsiConsole.MarkupLine("One-step recourse (the LP step of Ross et al. 2021) for the test applicants each model denies.");
-        var table = new Table().AddColumns("model", "λ", "θ₀", "accuracy", "F1", "denied", "recourse-neg", "recourse-all", "mean cost");
+        var table = new Table().AddColumns("model", "λ", "θ₀", "acc.", "F1", "denied", "rec-neg", "rec-all", "cost");
         foreach (var r in results)
             table.AddRow(r.Name, F(r.Lambda, "0.0"), F(r.Threshold, "0.00"), F(r.Accuracy), F(r.F1), r.Negatives.ToString(CultureInfo.InvariantCulture),
                 F(r.RecourseNeg), F(r.RecourseAll), F(r.MeanCost));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Examples from the recourse-aware MLP (λ = {F(results[^1].Lambda, "0.0")}, θ₀ = {F(results[^1].Threshold, "0.00")}):");
-        foreach (var e in examples)
+        AnsiConsole.MarkupLine($"Examples from the recourse-aware {exampleModel.Name} model (λ = {F(exampleModel.Lambda, "0.0")}, θ₀ = {F(exampleModel.Threshold, "0.00")}):");
+        foreach (var e in exampleModel.Examples)
             AnsiConsole.MarkupLine($"  applicant {e.Row} (g = {F(e.Probability)}): [green]{Markup.Escape(e.Text)}[/]");
         AnsiConsole.MarkupLine($"[grey]{F(seconds, "0.0")} s[/]");
     }

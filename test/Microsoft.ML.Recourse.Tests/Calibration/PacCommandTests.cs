@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Tests.Persuasion;
 
@@ -9,7 +10,7 @@ public class PacCommandTests
     [Fact]
     public void Pac_Json_PrintsMinimumSizeAndAllowedMisses()
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("pac", "--epsilon", "0.05", "--delta", "0.05", "--n", "500", "--json");
+        var (exit, output, error) = CliRunner.Run("pac", "--epsilon", "0.05", "--delta", "0.05", "--n", "500", "--json");
         exit.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
         json.RootElement.GetProperty("minimumN").GetInt64().Should().Be(59);
@@ -21,7 +22,7 @@ public class PacCommandTests
     [Fact]
     public void Pac_SizeBelowMinimum_ReportsNoCertificate()
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("pac", "--n", "58", "--json");
+        var (exit, output, error) = CliRunner.Run("pac", "--n", "58", "--json");
         exit.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
         json.RootElement.GetProperty("allowedMisses").ValueKind.Should().Be(JsonValueKind.Null);
@@ -30,7 +31,7 @@ public class PacCommandTests
     [Fact]
     public void Pac_ReferenceConvention_ReproducesTheReferenceExample()
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("pac", "--n", "100", "--convention", "reference", "--json");
+        var (exit, output, error) = CliRunner.Run("pac", "--n", "100", "--convention", "reference", "--json");
         exit.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
         json.RootElement.GetProperty("allowedMisses").GetInt32().Should().Be(8);
@@ -40,7 +41,7 @@ public class PacCommandTests
     [Fact]
     public void Pac_Table_ShowsThePlan()
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("pac", "--epsilon", "0.1", "--delta", "0.05", "--n", "1000");
+        var (exit, output, error) = CliRunner.Run("pac", "--epsilon", "0.1", "--delta", "0.05", "--n", "1000");
         exit.Should().Be(0, error);
         output.Should().Contain("Minimum calibration size").And.Contain("29").And.Contain("Allowed misses k*").And.Contain("84");
     }
@@ -52,7 +53,7 @@ public class PacCommandTests
     [InlineData("--n", "-3", "--n must be ≥ 0")]
     public void Pac_BadParameter_ExitsWithClearError(string option, string value, string message)
     {
-        var (exit, _, error) = PersuadeCommandTests.Run("pac", option, value);
+        var (exit, _, error) = CliRunner.Run("pac", option, value);
         exit.Should().Be(1);
         error.Should().Contain(message);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -11,7 +10,7 @@ public class PersuadeCommandTests
     public void Persuade_Json_PrintsUtilitiesRegionsAndPolicy()
     {
         string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
-        var (exit, output, error) = Run("persuade", "--problem", path, "--json");
+        var (exit, output, error) = CliRunner.Run("persuade", "--problem", path, "--json");
 
         exit.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
@@ -32,7 +31,7 @@ public class PersuadeCommandTests
     public void Persuade_Tables_PrintsSummaryAndPolicy()
     {
         string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
-        var (exit, output, error) = Run("persuade", "--problem", path);
+        var (exit, output, error) = CliRunner.Run("persuade", "--problem", path);
 
         exit.Should().Be(0, error);
         output.Should().Contain("Full disclosure").And.Contain("0.3333").And.Contain("No disclosure (subject plays game)");
@@ -43,25 +42,11 @@ public class PersuadeCommandTests
     public void Persuade_BadProblem_ExitsWithClearError()
     {
         string path = WriteTemp("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0}],"regions":[{"mass":0.7,"accepted":[false]}]}""");
-        var (exit, _, error) = Run("persuade", "--problem", path, "--json");
+        var (exit, _, error) = CliRunner.Run("persuade", "--problem", path, "--json");
 
         exit.Should().Be(1);
         error.Should().Contain("masses sum to 0.7").And.Contain("must sum to 1");
         File.Delete(path);
-    }
-
-    internal static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        string cli = Path.Combine(AppContext.BaseDirectory, "recourse.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
     }
 
     private static string WriteTemp(string content)

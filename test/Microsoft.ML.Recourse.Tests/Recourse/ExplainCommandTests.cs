@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Actions;
@@ -47,7 +48,7 @@ public class ExplainCommandTests
     [InlineData("linear-ip")]
     public void Explain_Dataset_Json_MatchesTheLibrarysAudit(string method)
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic",
+        var (exit, output, error) = CliRunner.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic",
             "--method", method, "--group", "ageGroup", "--limit", "60", "--json");
 
         exit.Should().Be(0, error);
@@ -73,7 +74,7 @@ public class ExplainCommandTests
     {
         string dir = Path.Combine(Path.GetTempPath(), $"explain-{Guid.NewGuid():N}");
         string csv = Path.Combine(dir, "recourse.csv");
-        var (exit, output, error) = PersuadeCommandTests.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic",
+        var (exit, output, error) = CliRunner.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic",
             "--method", "onestep", "--out", csv);
 
         exit.Should().Be(0, error);
@@ -103,7 +104,7 @@ public class ExplainCommandTests
     [Fact]
     public void Explain_CsvWithSchema_UsesTheSchemasActionSet()
     {
-        var (exit, output, error) = PersuadeCommandTests.Run("explain", "--model", CsvModel.Value, "--data", CsvDatasetTests.ExampleData,
+        var (exit, output, error) = CliRunner.Run("explain", "--model", CsvModel.Value, "--data", CsvDatasetTests.ExampleData,
             "--schema", CsvDatasetTests.ExampleSchema, "--method", "linear-ip", "--group", "ageGroup", "--json");
 
         exit.Should().Be(0, error);
@@ -118,7 +119,7 @@ public class ExplainCommandTests
     [Fact]
     public void Explain_ModelWithOtherFeatureCount_ExitsWithSchemaMismatch()
     {
-        var (exit, _, error) = PersuadeCommandTests.Run("explain", "--model", CsvModel.Value, "--dataset", "synthetic", "--method", "onestep");
+        var (exit, _, error) = CliRunner.Run("explain", "--model", CsvModel.Value, "--dataset", "synthetic", "--method", "onestep");
 
         exit.Should().Be(1);
         error.Should().Contain("Schema mismatch for feature column 'Features': expected Vector<Single, 8>, got Vector<Single, 6>");
@@ -129,7 +130,7 @@ public class ExplainCommandTests
     [InlineData("--data", "x.csv", "--method", "onestep", "Give either --dataset NAME or --data FILE --schema FILE")]
     public void Explain_BadOptions_ExitWithClearError(string option, string value, string methodOption, string method, string message)
     {
-        var (exit, _, error) = PersuadeCommandTests.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic", option, value, methodOption, method);
+        var (exit, _, error) = CliRunner.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic", option, value, methodOption, method);
 
         exit.Should().Be(1);
         error.Should().Contain(message);

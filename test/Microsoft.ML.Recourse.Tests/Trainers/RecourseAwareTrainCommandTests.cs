@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.Persuasion;
@@ -14,7 +15,7 @@ public class RecourseAwareTrainCommandTests
     public void Train_Json_SavesTheModelWithItsMetadata(string model, string direction)
     {
         string path = Path.Combine(Path.GetTempPath(), $"train-{Guid.NewGuid():N}.zip");
-        var (exit, output, error) = PersuadeCommandTests.Run("train", "--dataset", "synthetic", "--model", model, "--lambda", "0.8",
+        var (exit, output, error) = CliRunner.Run("train", "--dataset", "synthetic", "--model", model, "--lambda", "0.8",
             "--direction", direction, "--epochs", "2", "--split-seed", "3", "--out", path, "--json");
 
         exit.Should().Be(0, error);
@@ -46,7 +47,7 @@ public class RecourseAwareTrainCommandTests
     public void Train_Plain_PrintsEpochsMetricsAndThreshold()
     {
         string path = Path.Combine(Path.GetTempPath(), $"train-{Guid.NewGuid():N}.zip");
-        var (exit, output, error) = PersuadeCommandTests.Run("train", "--dataset", "synthetic", "--model", "logistic", "--lambda", "0", "--epochs", "3", "--out", path);
+        var (exit, output, error) = CliRunner.Run("train", "--dataset", "synthetic", "--model", "logistic", "--lambda", "0", "--epochs", "3", "--out", path);
 
         exit.Should().Be(0, error);
         output.Should().Contain("epoch 3/3").And.Contain("threshold θ₀ =").And.Contain("test: ").And.Contain("wrote " + path);
@@ -57,7 +58,7 @@ public class RecourseAwareTrainCommandTests
     public void Train_NegativeLambda_ExitsWithClearError()
     {
         string path = Path.Combine(Path.GetTempPath(), $"train-{Guid.NewGuid():N}.zip");
-        var (exit, _, error) = PersuadeCommandTests.Run("train", "--dataset", "synthetic", "--model", "mlp", "--lambda", "-0.5", "--out", path);
+        var (exit, _, error) = CliRunner.Run("train", "--dataset", "synthetic", "--model", "mlp", "--lambda", "-0.5", "--out", path);
 
         exit.Should().Be(1);
         error.Should().Contain("recourse weight λ must be finite and ≥ 0");

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace Microsoft.ML.Recourse.Tests.TestFramework;
+
+/// <summary>Runs the built <c>recourse</c> tool as a real process, without colours, and captures its output.</summary>
+internal static class CliRunner
+{
+    public static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "recourse.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
