@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("recourse: algorithmic recourse for ML models (Microsoft.ML.Recourse).");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PacCommand.Create());
         root.Subcommands.Add(PersuadeCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         return root;

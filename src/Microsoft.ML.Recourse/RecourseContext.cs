@@ -1,5 +1,7 @@
+using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
+using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.Trainers;
 
@@ -29,6 +31,8 @@ public sealed class RecourseContext
         Recourse = new RecourseCatalog(this);
         Datasets = new DatasetsCatalog(this);
         Persuasion = new PersuasionCatalog(this);
+        Calibration = new CalibrationCatalog(this);
+        Evaluation = new EvaluationCatalog(this);
     }
 
     /// <summary>Gets the seed given to the constructor, or <see langword="null"/>.</summary>
@@ -53,6 +57,12 @@ public sealed class RecourseContext
 
     /// <summary>Gets recourse generation, the recourse transformer and population audits.</summary>
     public RecourseCatalog Recourse { get; }
+
+    /// <summary>Gets decision-threshold calibration with guarantees (PAC thresholds, PARE).</summary>
+    public CalibrationCatalog Calibration { get; }
+
+    /// <summary>Gets the evaluation suite: performance, recourse rates, robustness, brittleness, in-distribution checks, disparities and sweeps.</summary>
+    public EvaluationCatalog Evaluation { get; }
 
     /// <summary>Draws the next seed from the context's random sequence; components seed their own generators with it.</summary>
     internal int NextSeed()

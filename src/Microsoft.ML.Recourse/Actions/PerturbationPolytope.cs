@@ -90,7 +90,7 @@ public sealed class PerturbationPolytope
         return new PerturbationPolytope(set, x.ToArray(), lower, upper, active, rows, rowIndex);
     }
 
-    private static (double Lower, double Upper) Box(ActionSet set, int j, double x)
+    internal static (double Lower, double Upper) Box(ActionSet set, int j, double x)
     {
         var action = set.Actions[j];
         var feature = set.Features[j];

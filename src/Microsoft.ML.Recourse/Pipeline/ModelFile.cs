@@ -38,6 +38,7 @@ internal static class ModelFile
     {
         [TransformerChain<ITransformer>.Kind] = (1, TransformerChain<ITransformer>.Load),
         [Trainers.BinaryPredictionTransformer.Kind] = (1, Trainers.BinaryPredictionTransformer.Load),
+        [Calibration.PareCalibratorTransformer.Kind] = (1, Calibration.PareCalibratorTransformer.Load),
     };
 
     public static void Save(ITransformer model, DataViewSchema? inputSchema, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)

@@ -82,15 +82,21 @@ public sealed class MultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPe
         private protected override void Check()
         {
             base.Check();
-            Contracts.CheckValue(HiddenLayerSizes, nameof(HiddenLayerSizes));
-            Contracts.CheckParam(HiddenLayerSizes.Count > 0, nameof(HiddenLayerSizes),
+            CheckNetwork(HiddenLayerSizes, Activation, DropoutRate);
+        }
+
+        // Shared with the recourse-aware perceptron, whose options carry the same three network settings.
+        internal static void CheckNetwork(IReadOnlyList<int> hiddenLayerSizes, Activation activation, double dropoutRate)
+        {
+            Contracts.CheckValue(hiddenLayerSizes, nameof(HiddenLayerSizes));
+            Contracts.CheckParam(hiddenLayerSizes.Count > 0, nameof(HiddenLayerSizes),
                 "A multilayer perceptron needs at least one hidden layer; use LogisticRegression for none.");
-            for (int i = 0; i < HiddenLayerSizes.Count; i++)
-                Contracts.CheckParam(HiddenLayerSizes[i] > 0, nameof(HiddenLayerSizes),
-                    FormattableString.Invariant($"Hidden layer {i} has {HiddenLayerSizes[i]} units; every hidden layer needs at least 1."));
-            Contracts.CheckParam(Enum.IsDefined(Activation), nameof(Activation), $"Unknown activation {Activation}.");
-            Contracts.CheckParam(DropoutRate >= 0 && DropoutRate < 1, nameof(DropoutRate),
-                FormattableString.Invariant($"Must lie in [0, 1); got {DropoutRate}."));
+            for (int i = 0; i < hiddenLayerSizes.Count; i++)
+                Contracts.CheckParam(hiddenLayerSizes[i] > 0, nameof(HiddenLayerSizes),
+                    FormattableString.Invariant($"Hidden layer {i} has {hiddenLayerSizes[i]} units; every hidden layer needs at least 1."));
+            Contracts.CheckParam(Enum.IsDefined(activation), nameof(Activation), $"Unknown activation {activation}.");
+            Contracts.CheckParam(dropoutRate >= 0 && dropoutRate < 1, nameof(DropoutRate),
+                FormattableString.Invariant($"Must lie in [0, 1); got {dropoutRate}."));
         }
     }
 }

@@ -32,11 +32,14 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
 
     private protected abstract double DropoutRate { get; }
 
+    /// <summary>The feature count the trainer requires (for example its action set's), or 0 for any.</summary>
+    private protected virtual int RequiredFeatureCount => 0;
+
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName, 0);
+        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName, RequiredFeatureCount);
         ColumnChecks.CheckScalarShape(inputSchema, "label", LabelColumnName, BooleanDataViewType.Instance);
         return inputSchema.With(
             new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, 0),
@@ -71,9 +74,16 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
 
     private protected abstract TModel CreateModel(FeedForwardNetwork network, double[] parameters);
 
+    /// <summary>An extra term of every step's loss (and of the validation loss), or <see langword="null"/> for none.</summary>
+    private protected virtual IBatchLossTerm? CreateLossTerm(int featureCount, Action<string> log) => null;
+
+    /// <summary>Chooses the decision threshold of the fitted model; the validation rows may be empty.</summary>
+    private protected virtual double SelectThreshold(TModel model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
+        => BinaryPredictionTransformer.DefaultThreshold;
+
     private BinaryPredictionTransformer<TModel> FitCore(IDataView trainData, IDataView? validationData, string paramName)
     {
-        var featureColumn = ColumnChecks.CheckFeatureColumn(trainData.Schema, FeatureColumnName, 0, paramName);
+        var featureColumn = ColumnChecks.CheckFeatureColumn(trainData.Schema, FeatureColumnName, RequiredFeatureCount, paramName);
         var labelColumn = ColumnChecks.CheckScalarColumn(trainData.Schema, "label", LabelColumnName, BooleanDataViewType.Instance, paramName);
         int d = ((VectorDataViewType)featureColumn.Type).Size;
         DataViewSchema.Column validationFeatures = default, validationLabels = default;
@@ -113,9 +123,10 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
             $"training on {training.RowCount} rows ({validation?.RowCount ?? 0} validation), {d} features, {network.ParameterCount} parameters, class weights true:{positiveWeight:G4} false:{negativeWeight:G4}"));
         var settings = new ScorerTrainingSettings(_options.NumberOfEpochs, _options.BatchSize, _options.LearningRate, DropoutRate,
             _options.L2Regularization, _options.ShuffleEachEpoch, _seed);
-        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, extraLoss: null, _options.Progress,
-            message => _context.WriteLog(source, message));
-        return new BinaryPredictionTransformer<TModel>(CreateModel(network, result.Parameters), FeatureColumnName);
+        Action<string> log = message => _context.WriteLog(source, message);
+        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(d, log), _options.Progress, log);
+        var model = CreateModel(network, result.Parameters);
+        return new BinaryPredictionTransformer<TModel>(model, FeatureColumnName, SelectThreshold(model, validationX, validationY, log));
     }
 
     private (double[] Features, bool[] Labels, double[] ValidationFeatures, bool[] ValidationLabels) HoldOut(double[] features, bool[] labels, int d)

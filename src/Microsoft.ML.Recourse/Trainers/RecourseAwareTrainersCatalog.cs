@@ -1,0 +1,123 @@
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Trainers;
+
+namespace Microsoft.ML.Recourse;
+
+/// <summary>
+/// Creates the recourse-aware binary classifiers of Ross, Lakkaraju &amp; Bastani (2021) from
+/// <see cref="RecourseContext.BinaryClassification"/>.<see cref="BinaryClassificationCatalog.Trainers"/>.
+/// </summary>
+public static class RecourseAwareTrainersCatalog
+{
+    /// <summary>
+    /// Create <see cref="RecourseAwareLogisticRegressionTrainer"/>, which trains a linear binary classifier whose
+    /// decision boundary leaves one-step recourse within <paramref name="actionSet"/> for rejected rows.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="actionSet">The actions Δ the perturbation δ* is chosen from; its feature count must equal the feature column's length.</param>
+    /// <param name="recourseWeight">λ, the weight of the recourse term. Range: value ≥ 0.</param>
+    /// <param name="perturbationDirection">Which corner of Δ(x) δ* takes (the paper's objective by default).</param>
+    /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
+    /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
+    /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
+    /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
+    /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
+    public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        ActionSet actionSet,
+        double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
+        PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
+        string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features,
+        int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs,
+        int batchSize = ScorerTrainerOptionsBase.Defaults.BatchSize,
+        double learningRate = ScorerTrainerOptionsBase.Defaults.LearningRate)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(actionSet, nameof(actionSet));
+        return new RecourseAwareLogisticRegressionTrainer(catalog.Context, new RecourseAwareLogisticRegressionTrainer.Options
+        {
+            ActionSet = actionSet,
+            RecourseWeight = recourseWeight,
+            PerturbationDirection = perturbationDirection,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            NumberOfEpochs = numberOfEpochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+        });
+    }
+
+    /// <summary>
+    /// Create <see cref="RecourseAwareLogisticRegressionTrainer"/> with advanced options, which trains a linear binary
+    /// classifier whose decision boundary leaves one-step recourse for rejected rows.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
+    public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(options, nameof(options));
+        return new RecourseAwareLogisticRegressionTrainer(catalog.Context, options);
+    }
+
+    /// <summary>
+    /// Create <see cref="RecourseAwareMultilayerPerceptronTrainer"/>, which trains a multilayer perceptron with dropout
+    /// (by default the reference network, 2 × 100 ReLU) that leaves one-step recourse within
+    /// <paramref name="actionSet"/> for rejected rows.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="actionSet">The actions Δ the perturbation δ* is chosen from; its feature count must equal the feature column's length.</param>
+    /// <param name="recourseWeight">λ, the weight of the recourse term. Range: value ≥ 0.</param>
+    /// <param name="perturbationDirection">Which corner of Δ(x) δ* takes (the paper's objective by default).</param>
+    /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
+    /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
+    /// <param name="hiddenLayerSizes">The units of each hidden layer, or <see langword="null"/> for two layers of 100. Range: each value ≥ 1.</param>
+    /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
+    /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
+    /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
+    public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        ActionSet actionSet,
+        double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
+        PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
+        string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features,
+        IReadOnlyList<int>? hiddenLayerSizes = null,
+        int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs,
+        int batchSize = ScorerTrainerOptionsBase.Defaults.BatchSize,
+        double learningRate = ScorerTrainerOptionsBase.Defaults.LearningRate)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(actionSet, nameof(actionSet));
+        var defaults = new RecourseAwareMultilayerPerceptronTrainer.Options();
+        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Context, new RecourseAwareMultilayerPerceptronTrainer.Options
+        {
+            ActionSet = actionSet,
+            RecourseWeight = recourseWeight,
+            PerturbationDirection = perturbationDirection,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            HiddenLayerSizes = hiddenLayerSizes ?? defaults.HiddenLayerSizes,
+            NumberOfEpochs = numberOfEpochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+        });
+    }
+
+    /// <summary>
+    /// Create <see cref="RecourseAwareMultilayerPerceptronTrainer"/> with advanced options, which trains a multilayer
+    /// perceptron with dropout that leaves one-step recourse for rejected rows.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
+    public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
+        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(options, nameof(options));
+        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Context, options);
+    }
+}
