@@ -8,6 +8,12 @@ public enum RobustLocalModel
 {
     /// <summary>Linearise the logit at x: w = ∇ₓ logit g(x) = ∇ₓg / (g(1 − g)), b = logit g(x) − wᵀx. Needs an <see cref="IDifferentiableScorer"/>.</summary>
     InputGradient,
+
+    /// <summary>
+    /// Fit a LIME-style local logistic surrogate to the model's probabilities around x (as the reference does for
+    /// neural networks; the integer program's surrogate, <see cref="LinearSurrogate.Lime"/>). Works for any <see cref="IScorer"/>.
+    /// </summary>
+    Lime,
 }
 
 /// <summary>
@@ -46,9 +52,13 @@ public sealed class RobustGenerator : IRecourseGenerator
 
     private const int BlockRows = 256;
 
-    internal RobustGenerator(Options options)
+    private readonly int _seed;
+
+    internal RobustGenerator(RecourseContext context, Options options)
     {
+        Contracts.CheckValue(context, nameof(context));
         Contracts.CheckValue(options, nameof(options));
+        Contracts.CheckParam(options.LimeSampleCount >= 10, nameof(options.LimeSampleCount), FormattableString.Invariant($"Must be ≥ 10; got {options.LimeSampleCount}."));
         CheckRadius(options.RobustnessRadius, nameof(options.RobustnessRadius));
         CheckRecourseWeight(options.RecourseWeight, nameof(options.RecourseWeight));
         Contracts.CheckParam(Enum.IsDefined(options.LocalModel), nameof(options.LocalModel), $"Unknown local model {options.LocalModel}.");
@@ -58,7 +68,12 @@ public sealed class RobustGenerator : IRecourseGenerator
         RecourseWeight = options.RecourseWeight;
         LocalModel = options.LocalModel;
         NumberOfThreads = options.NumberOfThreads;
+        LimeSampleCount = options.LimeSampleCount;
+        _seed = options.Seed ?? context.NextSeed();
+        _context = context;
     }
+
+    private readonly RecourseContext _context;
 
     /// <inheritdoc/>
     public string Name => GeneratorName;
@@ -75,15 +90,18 @@ public sealed class RobustGenerator : IRecourseGenerator
     /// <summary>Gets the largest number of threads working on blocks of rows, or <see langword="null"/> for as many as the machine offers.</summary>
     public int? NumberOfThreads { get; }
 
+    /// <summary>Gets the number of perturbed samples of the LIME surrogate.</summary>
+    public int LimeSampleCount { get; }
+
     /// <summary>Returns a generator with the same settings and another robustness radius.</summary>
     /// <param name="robustnessRadius">δ_max. Range: value ≥ 0.</param>
     public RobustGenerator WithRobustnessRadius(double robustnessRadius)
-        => new(ToOptions() with { RobustnessRadius = robustnessRadius });
+        => new(_context, ToOptions() with { RobustnessRadius = robustnessRadius });
 
     /// <summary>Returns a generator with the same settings and another recourse weight.</summary>
     /// <param name="recourseWeight">λ. Range: value &gt; 0.</param>
     public RobustGenerator WithRecourseWeight(double recourseWeight)
-        => new(ToOptions() with { RecourseWeight = recourseWeight });
+        => new(_context, ToOptions() with { RecourseWeight = recourseWeight });
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -96,9 +114,9 @@ public sealed class RobustGenerator : IRecourseGenerator
     {
         RecourseGate.CheckArguments(model, threshold, actionSet, rows);
         CheckActionSet(actionSet);
-        if (model is not LogisticRegressionModelParameters && model is not IDifferentiableScorer)
+        if (model is not LogisticRegressionModelParameters && model is not IDifferentiableScorer && LocalModel == RobustLocalModel.InputGradient)
             throw new ArgumentOutOfRangeException(nameof(model),
-                $"The robust generator needs a logistic regression or the input gradient of the model, but {model.GetType().Name} is not an {nameof(IDifferentiableScorer)}.");
+                $"The robust generator with LocalModel = InputGradient needs a logistic regression or the input gradient of the model, but {model.GetType().Name} is not an {nameof(IDifferentiableScorer)}. Use LocalModel = Lime for black-box scorers.");
         int d = model.FeatureCount, count = rows.Length / d;
         var results = new RecourseResult[count];
         int blocks = (count + BlockRows - 1) / BlockRows;
@@ -161,7 +179,7 @@ public sealed class RobustGenerator : IRecourseGenerator
         var scores = buffers.Scores.AsSpan(0, count);
         var weights = buffers.Weights.AsSpan(0, count * d);
         var biases = buffers.Biases.AsSpan(0, count);
-        LocalLogisticModels(model, rows, scores, weights, biases);
+        LocalLogisticModels(model, threshold, actionSet, first, rows, scores, weights, biases);
         double targetLogit = Math.Log(threshold / (1 - threshold));
         var delta = buffers.Delta.AsSpan();
         for (int r = 0; r < count; r++)
@@ -190,7 +208,8 @@ public sealed class RobustGenerator : IRecourseGenerator
     }
 
     /// <summary>The logistic model (w, b) used at each row: the model itself, or its local surrogate.</summary>
-    private void LocalLogisticModels(IScorer model, ReadOnlySpan<double> rows, Span<double> scores, Span<double> weights, Span<double> biases)
+    private void LocalLogisticModels(IScorer model, double threshold, ActionSet actionSet, int first, ReadOnlySpan<double> rows,
+        Span<double> scores, Span<double> weights, Span<double> biases)
     {
         int d = model.FeatureCount, count = scores.Length;
         if (model is LogisticRegressionModelParameters logistic)
@@ -200,6 +219,25 @@ public sealed class RobustGenerator : IRecourseGenerator
             {
                 for (int j = 0; j < d; j++) weights[r * d + j] = logistic.Weights[j];
                 biases[r] = logistic.Bias;
+            }
+            return;
+        }
+        if (LocalModel == RobustLocalModel.Lime)
+        {
+            model.ScoreBatch(rows, scores);
+            for (int r = 0; r < count; r++)
+            {
+                var x = rows.Slice(r * d, d);
+                // Row i uses random stream i, so results do not depend on blocks or threads.
+                var surrogate = LocalLogisticSurrogate.Fit(model, PerturbationPolytope.Create(actionSet, x, first + r), threshold,
+                    LimeSampleCount, kernelWidth: null, new RandomSource(_seed, first + r));
+                double b = surrogate.Value;
+                for (int j = 0; j < d; j++)
+                {
+                    weights[r * d + j] = surrogate.Coefficients[j];
+                    b -= surrogate.Coefficients[j] * x[j];
+                }
+                biases[r] = b;
             }
             return;
         }
@@ -262,6 +300,8 @@ public sealed class RobustGenerator : IRecourseGenerator
         RecourseWeight = RecourseWeight,
         LocalModel = LocalModel,
         NumberOfThreads = NumberOfThreads,
+        LimeSampleCount = LimeSampleCount,
+        Seed = _seed,
     };
 
     private sealed class BlockBuffers(int featureCount)
@@ -294,8 +334,18 @@ public sealed class RobustGenerator : IRecourseGenerator
         /// <summary>Gets the largest number of threads working on blocks of rows, or <see langword="null"/> for as many as the machine offers. Results do not depend on it. Range: value ≥ 1.</summary>
         public int? NumberOfThreads { get; init; }
 
+        /// <summary>Gets the number of perturbed samples of the LIME surrogate (LIME's default 5000). Range: value ≥ 10.</summary>
+        public int LimeSampleCount { get; init; } = Defaults.LimeSampleCount;
+
+        /// <summary>
+        /// Gets the seed of the LIME perturbations (row i uses stream i), or <see langword="null"/> to draw one from
+        /// the <see cref="RecourseContext"/>.
+        /// </summary>
+        public int? Seed { get; init; }
+
         internal static class Defaults
         {
+            public const int LimeSampleCount = 5000;
             public const double RobustnessRadius = 0.1;
             public const double RecourseWeight = 0.1;
             public const RobustLocalModel LocalModel = RobustLocalModel.InputGradient;
