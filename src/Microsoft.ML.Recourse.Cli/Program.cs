@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(PacCommand.Create());
         root.Subcommands.Add(PersuadeCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 

@@ -172,7 +172,11 @@ public sealed class ActionSet
     public RecourseExplanation Describe(ReadOnlySpan<double> x, ReadOnlySpan<double> delta) => ActionDescriber.Describe(this, x, delta);
 
     internal void CheckLength(int length, string paramName)
-        => Contracts.CheckParam(length == FeatureCount, paramName, $"Expected {FeatureCount} values, one per feature; got {length}.");
+    {
+        // Runs for every row a generator checks: the message is built only on failure.
+        if (length != FeatureCount)
+            throw new ArgumentOutOfRangeException(paramName, $"Expected {FeatureCount} values, one per feature; got {length}.");
+    }
 }
 
 /// <summary>A general constraint converted to model units: Σ ChangeCoefficients·δ + Σ ValueCoefficients·x + Constant ≥ 0.</summary>

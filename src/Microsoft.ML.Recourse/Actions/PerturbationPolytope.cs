@@ -63,17 +63,19 @@ public sealed class PerturbationPolytope
     internal static PerturbationPolytope Create(ActionSet set, ReadOnlySpan<double> x, int? rowIndex)
     {
         set.CheckLength(x.Length, nameof(x));
-        string row = rowIndex is int i ? $"row {i}" : "the row";
+        // Compiled once per row by every generator's Δ gate: messages are built only on failure.
         for (int j = 0; j < x.Length; j++)
-            Contracts.CheckParam(double.IsFinite(x[j]), nameof(x),
-                FormattableString.Invariant($"Feature '{set.Features[j].Name}' of {row} is not finite ({x[j]})."));
+            if (!double.IsFinite(x[j]))
+                throw new ArgumentOutOfRangeException(nameof(x),
+                    FormattableString.Invariant($"Feature '{set.Features[j].Name}' of {RowName(rowIndex)} is not finite ({x[j]})."));
         var active = new int[set.OneHotGroups.Count];
         for (int g = 0; g < active.Length; g++)
         {
             var group = set.OneHotGroups[g];
             active[g] = group.ActiveCategory(x, DefaultTolerance);
-            Contracts.CheckParam(active[g] >= 0, nameof(x),
-                $"One-hot group '{group.Name}' of {row} is not a valid one-hot vector: ({FormatValues(group, x)}).");
+            if (active[g] < 0)
+                throw new ArgumentOutOfRangeException(nameof(x),
+                    $"One-hot group '{group.Name}' of {RowName(rowIndex)} is not a valid one-hot vector: ({FormatValues(group, x)}).");
         }
 
         var lower = new double[x.Length];
@@ -89,6 +91,8 @@ public sealed class PerturbationPolytope
         }
         return new PerturbationPolytope(set, x.ToArray(), lower, upper, active, rows, rowIndex);
     }
+
+    private static string RowName(int? rowIndex) => rowIndex is int i ? $"row {i}" : "the row";
 
     internal static (double Lower, double Upper) Box(ActionSet set, int j, double x)
     {
@@ -225,8 +229,9 @@ public sealed class PerturbationPolytope
     {
         ActionSet.CheckLength(objective.Length, nameof(objective));
         for (int j = 0; j < objective.Length; j++)
-            Contracts.CheckParam(double.IsFinite(objective[j]), nameof(objective),
-                FormattableString.Invariant($"Objective coefficient of '{ActionSet.Features[j].Name}' is not finite ({objective[j]})."));
+            if (!double.IsFinite(objective[j]))
+                throw new ArgumentOutOfRangeException(nameof(objective),
+                    FormattableString.Invariant($"Objective coefficient of '{ActionSet.Features[j].Name}' is not finite ({objective[j]})."));
         return _generalRows.Length == 0 ? MinimizeByBlocks(objective) : MinimizeByLinearProgram(objective.ToArray(), cancellationToken);
     }
 

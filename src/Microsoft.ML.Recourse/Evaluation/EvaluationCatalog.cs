@@ -28,6 +28,11 @@ public sealed class EvaluationCatalog
     /// <summary>The share of the balanced sample held out by the in-distribution check.</summary>
     public const double DefaultTestFraction = 0.3;
 
+    // The detectors are trained longer and faster than the trainers' defaults (15 epochs at 0.002): a few hundred rows
+    // from zero initialisation otherwise stop short of the boundary and understate how separable the rows are.
+    private const int DetectorEpochs = 50;
+    private const double DetectorLearningRate = 0.01;
+
     private readonly RecourseContext _context;
 
     internal EvaluationCatalog(RecourseContext context) => _context = context;
@@ -169,9 +174,9 @@ public sealed class EvaluationCatalog
     /// <summary>
     /// The in-distribution check of Slack et al. (2020) as used in the paper's Table 3: draws the same number of
     /// originals and counterfactuals (the smaller count), holds out <paramref name="testFraction"/> of each, trains a
-    /// logistic regression and a multilayer perceptron (the library's plain trainers with default settings) to tell
-    /// them apart, and reports their held-out accuracy at 0.5. Accuracy near 0.5 means the counterfactuals cannot be
-    /// told from real rows.
+    /// logistic regression and a multilayer perceptron (the library's plain trainers, 2 × 100 ReLU for the perceptron) to tell
+    /// them apart (50 epochs at learning rate 0.01, so small samples train to their boundary), and reports their
+    /// held-out accuracy at 0.5. Accuracy near 0.5 means the counterfactuals cannot be told from real rows.
     /// </summary>
     /// <param name="originals">Original rows, each with the same number of features.</param>
     /// <param name="counterfactuals">Counterfactual rows x + δ.</param>
@@ -210,8 +215,9 @@ public sealed class EvaluationCatalog
             m.ScoreBatch(test.SelectMany(t => t.Row).ToArray(), scores);
             return BinaryClassificationMetrics.Compute(scores, testLabels, BinaryPredictionTransformer.DefaultThreshold).Accuracy;
         }
-        var logistic = _context.BinaryClassification.Trainers.LogisticRegression().Fit(trainView).Model;
-        var perceptron = _context.BinaryClassification.Trainers.MultilayerPerceptron().Fit(trainView).Model;
+        var trainers = _context.BinaryClassification.Trainers;
+        var logistic = trainers.LogisticRegression(numberOfEpochs: DetectorEpochs, learningRate: DetectorLearningRate).Fit(trainView).Model;
+        var perceptron = trainers.MultilayerPerceptron(numberOfEpochs: DetectorEpochs, learningRate: DetectorLearningRate).Fit(trainView).Model;
         return new InDistributionResult(perClass, training.Count, test.Count, Accuracy(logistic), Accuracy(perceptron));
     }
 

@@ -131,7 +131,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     {
         RecourseGate.CheckArguments(model, threshold, actionSet, rows);
         var costs = CostsFor(actionSet);
-        CheckModel(model);
+        CheckModelAndSolver(model, actionSet);
         int d = model.FeatureCount;
         int count = rows.Length / d;
         var scores = new double[count];
@@ -189,7 +189,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         Contracts.CheckParam(row.Length == model.FeatureCount, nameof(row), $"Expected {model.FeatureCount} feature values, one per feature of the model; got {row.Length}.");
         Contracts.CheckPositive(count, nameof(count));
         var costs = CostsFor(actionSet);
-        CheckModel(model);
+        CheckModelAndSolver(model, actionSet);
         var scores = new double[1];
         var polytope = PerturbationPolytope.Create(actionSet, rowCopy, rowIndex: 0);
         var score = RobustScore(LinearScoresFor(model, threshold, rowCopy, scores, 1)?[0]
@@ -231,8 +231,6 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             || (_options.Solver == IntegerProgramSolver.Automatic && problem.GeneralRows.Count > 0);
         if (!useCbc)
         {
-            Contracts.CheckParam(problem.GeneralRows.Count == 0, nameof(Options.Solver),
-                "Solver = MultipleChoiceKnapsack does not handle the general linear constraints of this action set; use Automatic or Cbc.");
             var solution = MultipleChoiceKnapsack.Solve(problem, forbidden);
             if (solution.Choice is null)
                 return (null, RecourseStatus.Infeasible, Invariant($"no action in Δ can flip this model ({score.Basis}): every set of changed features that reaches the target has been listed"));
@@ -275,8 +273,11 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         };
     }
 
-    private void CheckModel(IScorer model)
+    private void CheckModelAndSolver(IScorer model, ActionSet actionSet)
     {
+        if (_options.Solver == IntegerProgramSolver.MultipleChoiceKnapsack && actionSet.LinearConstraints.Count > 0)
+            throw new ArgumentOutOfRangeException(nameof(Options.Solver),
+                $"Solver = MultipleChoiceKnapsack does not handle general linear constraints, and the action set has {actionSet.LinearConstraints.Count} (first: '{actionSet.LinearConstraints[0].Name}'); use Automatic or Cbc.");
         if (_options.Surrogate == LinearSurrogate.InputGradient && model is not IDifferentiableScorer)
             throw new ArgumentOutOfRangeException(nameof(model),
                 $"The linear integer program with Surrogate = InputGradient needs an {nameof(IDifferentiableScorer)}; {model.GetType().Name} is a black box. Use Surrogate = Lime for black-box scorers.");

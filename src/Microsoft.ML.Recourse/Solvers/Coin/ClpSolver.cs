@@ -39,7 +39,10 @@ public sealed class ClpSolver : ILinearProgramSolver
         => Solve(problem, out _, cancellationToken);
 
     /// <summary>Solves <paramref name="problem"/> and also returns Clp's row prices (the dual values y), empty unless optimal.</summary>
-    internal unsafe LinearProgramResult Solve(LinearProgram problem, out double[] rowPrices, CancellationToken cancellationToken = default)
+    internal LinearProgramResult Solve(LinearProgram problem, out double[] rowPrices, CancellationToken cancellationToken = default)
+        => Solve(problem, out rowPrices, examineInfeasibleVerdict: true, cancellationToken);
+
+    private unsafe LinearProgramResult Solve(LinearProgram problem, out double[] rowPrices, bool examineInfeasibleVerdict, CancellationToken cancellationToken)
     {
         Contracts.CheckValue(problem, nameof(problem));
         Contracts.CheckParam(!problem.HasIntegerVariables, nameof(problem),
@@ -74,7 +77,7 @@ public sealed class ClpSolver : ILinearProgramSolver
         };
         // Clp was seen to call a feasible, unbounded program with free variables "primal infeasible" after 0
         // iterations, from either simplex; such a verdict is checked before it is believed.
-        if (mapped == LinearProgramStatus.Infeasible && data.HasInfiniteColumnBound)
+        if (mapped == LinearProgramStatus.Infeasible && data.HasInfiniteColumnBound && examineInfeasibleVerdict)
             return CheckInfeasibleVerdict(problem, out rowPrices, cancellationToken)
                 ?? new LinearProgramResult(mapped, double.NaN, [], iterations, $"Clp status {status}, confirmed by a feasibility solve.");
         if (mapped != LinearProgramStatus.Optimal)
@@ -98,7 +101,8 @@ public sealed class ClpSolver : ILinearProgramSolver
     {
         rowPrices = [];
         var feasibility = new LinearProgram(new double[problem.VariableCount], problem.ColumnLower, problem.ColumnUpper, problem.Constraints);
-        if (Solve(feasibility, out _, cancellationToken).Status != LinearProgramStatus.Optimal)
+        // A zero objective cannot be unbounded, so this verdict is final (re-examining it would recurse forever).
+        if (Solve(feasibility, out _, examineInfeasibleVerdict: false, cancellationToken).Status != LinearProgramStatus.Optimal)
             return null;
         const double bound = Defaults.ArtificialBound;
         var boxed = new LinearProgram(problem.Objective,

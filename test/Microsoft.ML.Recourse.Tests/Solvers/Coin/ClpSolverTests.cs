@@ -74,6 +74,14 @@ public class ClpSolverTests
     }
 
     [ClpFact]
+    public void Solve_InfeasibleRowsWithUnboundedVariables_IsInfeasible()
+    {
+        // x ≥ 2 with x ∈ [−0.5, 0.5] and a free y: the re-examined verdict must end (it once recursed until the stack overflowed).
+        var problem = new LinearProgram([0, 1], [-0.5, 0], [0.5, Inf], [new LinearConstraint([0], [1], 2, Inf)]);
+        new ClpSolver().Solve(problem).Status.Should().Be(LinearProgramStatus.Infeasible);
+    }
+
+    [ClpFact]
     public void Solve_CrossedRowBounds_IsInfeasibleWithoutCallingClp()
     {
         var problem = new LinearProgram([1, 1], [0, 0], [1, 1], [new LinearConstraint([0, 1], [1, 1], 2, 1)]);
