@@ -206,7 +206,7 @@ public sealed class ModelUpdateSimulation
     /// </remarks>
     /// <param name="shift">The shift.</param>
     /// <param name="fold">The fold whose data is used. Range: 0 ≤ fold &lt; 5.</param>
-    /// <param name="generator">The robust recourse generator; its radius is replaced by each of <paramref name="robustnessRadii"/>.</param>
+    /// <param name="generator">The robust recourse generator; its radius is replaced by each of <paramref name="robustnessRadii"/> (and its λ chosen per radius when <see cref="Options.ChooseRecourseWeight"/> is set).</param>
     /// <param name="robustnessRadii">The candidate radii δ_max; at least one. Range: each value ≥ 0.</param>
     /// <param name="epsilon">ε, the tolerated invalidation probability. Range: 0 &lt; ε &lt; 1.</param>
     /// <param name="delta">δ, the failure probability of the certificate. Range: 0 &lt; δ &lt; 1.</param>
@@ -233,7 +233,15 @@ public sealed class ModelUpdateSimulation
         Contracts.Check(negatives.Length > 0, $"M1 rejects no row of fold {fold} of '{shift.Name}', so there is no recourse to certify.");
         int rows = negatives.Length / d;
         var radii = robustnessRadii.Distinct().OrderDescending().ToArray();
-        var recourse = radii.Select(r => generator.WithRobustnessRadius(r).Generate(m1, Threshold, actionSet, negatives, cancellationToken)).ToArray();
+        var trainingNegatives = RowsRejected(m1, data.GetFeatureMatrix(ShiftPart.BeforeTrain), d);
+        var recourse = radii.Select(r =>
+        {
+            var atRadius = generator.WithRobustnessRadius(r);
+            // λ as in Run: chosen per radius by the reference protocol on M1's training negatives.
+            if (_options.ChooseRecourseWeight && trainingNegatives.Length > 0)
+                atRadius = atRadius.SelectRecourseWeight(m1, Threshold, actionSet, trainingNegatives, cancellationToken: cancellationToken).Generator;
+            return atRadius.Generate(m1, Threshold, actionSet, negatives, cancellationToken);
+        }).ToArray();
 
         var afterFeatures = data.GetFeatureMatrix(ShiftPart.AfterTrain);
         var afterLabels = data.GetLabels(ShiftPart.AfterTrain);

@@ -32,6 +32,9 @@ internal static class Upadhyay2021Experiment
         public IReadOnlyList<string> RetrainingDatasets { get; init; } = ["german", "compas", "bail", "adult"];
     }
 
+    /// <summary>The target probability of the reference's counterfactual baseline (<c>counterfactual_recourse</c>: loop while f &lt; 0.51).</summary>
+    public const double GradientTargetProbability = 0.51;
+
     public sealed record ShiftReport(string Name, string Description, int BeforeRows, int AfterRows, int Features, ModelUpdateResult Result);
 
     public sealed record SweepPoint(string Shift, string Method, double Radius, double M1Validity, double M2Validity, double M2ValiditySd, double Cost);
@@ -47,7 +50,8 @@ internal static class Upadhyay2021Experiment
         var generators = context.Recourse.Generators;
         IRecourseGenerator[] Methods() =>
         [
-            generators.GradientDescent(),
+            // The reference's Wachter-style baseline pulls g towards 0.51 and stops once it gets there.
+            generators.GradientDescent(new GradientDescentGenerator.Options { TargetProbability = GradientTargetProbability }),
             generators.LinearIntegerProgram(),
             generators.OneStep(),
             generators.Robust(new RobustGenerator.Options { RobustnessRadius = options.RobustnessRadius, NumberOfThreads = 1 }),
