@@ -51,7 +51,7 @@ public sealed class RecourseAwareLogisticRegressionTrainer : ScorerTrainerBase<L
 
     private protected override LogisticRegressionModelParameters CreateModel(FeedForwardNetwork network, double[] parameters) => new(network, parameters);
 
-    private protected override IBatchLossTerm? CreateLossTerm(int featureCount, Action<string> log) => _recourse.CreateLossTerm(featureCount, log);
+    private protected override IBatchLossTerm? CreateLossTerm(Action<string> log) => _recourse.CreateLossTerm(log);
 
     private protected override double SelectThreshold(LogisticRegressionModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);

@@ -69,7 +69,7 @@ public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase
 
     private protected override MultilayerPerceptronModelParameters CreateModel(FeedForwardNetwork network, double[] parameters) => new(network, parameters);
 
-    private protected override IBatchLossTerm? CreateLossTerm(int featureCount, Action<string> log) => _recourse.CreateLossTerm(featureCount, log);
+    private protected override IBatchLossTerm? CreateLossTerm(Action<string> log) => _recourse.CreateLossTerm(log);
 
     private protected override double SelectThreshold(MultilayerPerceptronModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);

@@ -26,7 +26,7 @@ internal sealed class RecourseAwareTraining
 
     // λ = 0 adds nothing to the loss or its gradient; leaving the term out also leaves the dropout draws of the
     // plain trainer untouched, so the model is the plain one bit for bit.
-    public IBatchLossTerm? CreateLossTerm(int featureCount, Action<string> log)
+    public IBatchLossTerm? CreateLossTerm(Action<string> log)
         => RecourseWeight == 0 ? null : new RecourseLossTerm(new OneStepPerturbation(ActionSet, Direction), RecourseWeight, log);
 
     /// <summary>

@@ -75,7 +75,7 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
     private protected abstract TModel CreateModel(FeedForwardNetwork network, double[] parameters);
 
     /// <summary>An extra term of every step's loss (and of the validation loss), or <see langword="null"/> for none.</summary>
-    private protected virtual IBatchLossTerm? CreateLossTerm(int featureCount, Action<string> log) => null;
+    private protected virtual IBatchLossTerm? CreateLossTerm(Action<string> log) => null;
 
     /// <summary>Chooses the decision threshold of the fitted model; the validation rows may be empty.</summary>
     private protected virtual double SelectThreshold(TModel model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
@@ -124,7 +124,7 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
         var settings = new ScorerTrainingSettings(_options.NumberOfEpochs, _options.BatchSize, _options.LearningRate, DropoutRate,
             _options.L2Regularization, _options.ShuffleEachEpoch, _seed);
         Action<string> log = message => _context.WriteLog(source, message);
-        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(d, log), _options.Progress, log);
+        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(log), _options.Progress, log);
         var model = CreateModel(network, result.Parameters);
         return new BinaryPredictionTransformer<TModel>(model, FeatureColumnName, SelectThreshold(model, validationX, validationY, log));
     }

@@ -398,6 +398,16 @@ public class LinearIntegerProgramGeneratorTests
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*rows × 4 values*got 3*").Which.ParamName.Should().Be("ReferencePopulation");
     }
 
+    [Fact]
+    public void Generate_NoRowsOrCancelled_ReturnsNothingOrStops()
+    {
+        var set = ActionSet.FromFeatures(Features, 1.0);
+
+        Create().Generate(Logistic, Threshold, set, Array.Empty<double>()).Should().BeEmpty();
+        Create().Invoking(g => g.Generate(Logistic, Threshold, set, NegativeRows(Logistic, 5, seed: 1), new CancellationToken(canceled: true)))
+            .Should().Throw<OperationCanceledException>();
+    }
+
     /// <summary>A scorer that hides its gradient: what a black-box model looks like to a generator.</summary>
     private sealed class BlackBox(IScorer inner) : IScorer
     {
