@@ -30,7 +30,7 @@ public enum RobustLocalModel
 /// ### Generator Characteristics
 /// | | |
 /// | -- | -- |
-/// | Model | A logistic regression (exact); any IDifferentiableScorer through a local linear surrogate of its logit |
+/// | Model | A logistic regression (exact); any IDifferentiableScorer through the linearised logit, any IScorer through a LIME logistic surrogate |
 /// | Action set | Boxes: actionability, maximum changes and bounds (no grids on mutable features, no mutable one-hot groups, no general constraints — use RobustIntegerProgram for those) |
 /// | Batched / parallel | Blocks of rows in parallel |
 ///
