@@ -13,10 +13,10 @@ internal sealed class CsvTable
     private readonly List<string[]> _rows = new();
     private readonly List<int> _lines = new();
 
-    private CsvTable(string path, IReadOnlyList<string>? columnNames)
+    private CsvTable(string path, IReadOnlyList<string>? columnNames, char separator = ',')
     {
         FileName = Path.GetFileName(path);
-        using var reader = DelimitedTextReader.Open(path, ',');
+        using var reader = DelimitedTextReader.Open(path, separator);
         var header = columnNames ?? reader.ReadRecord() ?? throw new FormatException($"{FileName} is empty: it has no header line.");
         for (int i = 0; i < header.Count; i++)
             _columnIndex.TryAdd(header[i], i); // pandas renames later duplicates ('x.1'); the first keeps the name.
@@ -40,6 +40,15 @@ internal sealed class CsvTable
     /// <summary>Reads a file whose first line is a header.</summary>
     public static CsvTable ReadWithHeader(string path) => new(path, null);
 
+    /// <summary>Reads a file whose first line is a header and whose fields are separated by <paramref name="separator"/>.</summary>
+    public static CsvTable ReadWithHeader(string path, char separator) => new(path, null, separator);
+
+    /// <summary>Whether the header has a column named <paramref name="name"/>.</summary>
+    public bool HasColumn(string name) => _columnIndex.ContainsKey(name);
+
+    /// <summary>The header's column names, in file order (a repeated name is listed once, at its first place).</summary>
+    public IReadOnlyList<string> ColumnNames => _columnIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
+
     /// <summary>Reads a file without a header; every line is a record and the columns get <paramref name="columnNames"/>.</summary>
     public static CsvTable ReadWithoutHeader(string path, IReadOnlyList<string> columnNames) => new(path, columnNames);
 
@@ -51,9 +60,6 @@ internal sealed class CsvTable
 
     /// <summary>The index of the column named <paramref name="name"/>, or <see langword="null"/> when the header has none.</summary>
     public int? TryColumn(string name) => _columnIndex.TryGetValue(name, out int index) ? index : null;
-
-    /// <summary>The column names, in header order.</summary>
-    public IEnumerable<string> ColumnNames => _columnIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key);
 
     /// <summary>The 1-based line of the file on which <paramref name="row"/> starts.</summary>
     public int LineOf(int row) => _lines[row];

@@ -103,6 +103,8 @@ public sealed class RecourseDataset
     /// <param name="split">The split.</param>
     public bool[] GetLabels(DatasetSplit split) => _parts[Index(split)].Labels.ToArray();
 
+    internal DatasetTable GetTable(DatasetSplit split) => _parts[Index(split)];
+
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant(
         $"{Name}: {FeatureCount} features, {GetRowCount(DatasetSplit.Train)} / {GetRowCount(DatasetSplit.Validation)} / {GetRowCount(DatasetSplit.Test)} rows (train / validation / test), split seed {SplitSeed}");

@@ -103,7 +103,10 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     }
 
     /// <inheritdoc/>
-    public string Name => "linearIp";
+    public string Name => _options.RobustnessRadius > 0 ? "robustIp" : "linearIp";
+
+    /// <summary>Gets ρ, the radius of the parameter shifts ‖Δθ‖∞ ≤ ρ the answer must withstand; 0 for the plain program.</summary>
+    public double RobustnessRadius => _options.RobustnessRadius;
 
     /// <summary>Gets the surrogate of the model (input gradient or LIME).</summary>
     public LinearSurrogate Surrogate => _options.Surrogate;
@@ -155,8 +158,13 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             {
                 var x = rows.Span.Slice(i * d, d);
                 var polytope = PerturbationPolytope.Create(actionSet, x, rowIndex: i);
-                var score = linear?[i] ?? LocalLogisticSurrogate.Fit(model, polytope, threshold, _options.LimeSampleCount, _options.LimeKernelWidth, new RandomSource(_seed, i));
-                var problem = ActionGridBuilder.Build(polytope, score.Coefficients, score.RequiredGain, costs, _options.GridPointsPerFeature, i);
+                var score = RobustScore(linear?[i] ?? LocalLogisticSurrogate.Fit(model, polytope, threshold, _options.LimeSampleCount, _options.LimeKernelWidth, new RandomSource(_seed, i)), x);
+                if (score is null)
+                {
+                    results[i] = RecourseGate.None(scores[i], RecourseStatus.NotFound, Invariant($"Row {i}: the model is saturated at this row (g = {scores[i]}), so its logit cannot be linearised for the robust score."));
+                    return;
+                }
+                var problem = ActionGridBuilder.Build(polytope, score.Coefficients, score.RequiredGain, costs, _options.GridPointsPerFeature, i, _options.RobustnessRadius);
                 var (choice, status, message) = Solve(problem, score, threshold, [], i, cancellationToken);
                 results[i] = choice is null
                     ? RecourseGate.None(scores[i], status, message)
@@ -197,9 +205,10 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         CheckModelAndSolver(model, actionSet);
         var scores = new double[1];
         var polytope = PerturbationPolytope.Create(actionSet, rowCopy, rowIndex: 0);
-        var score = LinearScoresFor(model, threshold, rowCopy, scores, 1)?[0]
-            ?? LocalLogisticSurrogate.Fit(model, polytope, threshold, _options.LimeSampleCount, _options.LimeKernelWidth, new RandomSource(_seed, 0));
-        var problem = ActionGridBuilder.Build(polytope, score.Coefficients, score.RequiredGain, costs, _options.GridPointsPerFeature, 0);
+        var score = RobustScore(LinearScoresFor(model, threshold, rowCopy, scores, 1)?[0]
+            ?? LocalLogisticSurrogate.Fit(model, polytope, threshold, _options.LimeSampleCount, _options.LimeKernelWidth, new RandomSource(_seed, 0)), rowCopy)
+            ?? throw new ArgumentOutOfRangeException(nameof(row), Invariant($"The model is saturated at this row (g = {scores[0]}), so its logit cannot be linearised for the robust score."));
+        var problem = ActionGridBuilder.Build(polytope, score.Coefficients, score.RequiredGain, costs, _options.GridPointsPerFeature, 0, _options.RobustnessRadius);
 
         var items = new List<FlipsetItem>();
         var forbidden = new List<bool[]>();
@@ -259,6 +268,10 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
                 throw new InvalidOperationException($"Cbc failed on the integer program of row {rowIndex} ({result.Status}): {result.Message}");
         }
     }
+
+    /// <summary>The score of the program: the linear score itself, or with a robustness radius its worst-case logit.</summary>
+    private LinearScore? RobustScore(LinearScore score, ReadOnlySpan<double> x)
+        => _options.RobustnessRadius > 0 ? score.Robust(x, _options.RobustnessRadius) : score;
 
     private static double ObjectiveOf(ActionGridProblem problem, int[] choice) => problem.Objective(choice).Primary;
 
@@ -364,6 +377,13 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         /// </summary>
         public int? Seed { get; init; }
 
+        /// <summary>
+        /// Gets ρ: with ρ &gt; 0 the score row asks the worst-case logit over parameter shifts ‖Δθ‖∞ ≤ ρ (all weights
+        /// and the intercept of the linear logit) to reach logit θ₀, ROAR's robustness as a hard constraint; the
+        /// generator is then named <c>robustIp</c>. 0 gives the plain program. Range: 0 ≤ value &lt; ∞.
+        /// </summary>
+        public double RobustnessRadius { get; init; }
+
         internal static class Defaults
         {
             public const LinearSurrogate Surrogate = LinearSurrogate.InputGradient;
@@ -379,6 +399,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             Contracts.CheckParam(Enum.IsDefined(Cost), nameof(Cost), $"Unknown cost function {Cost}.");
             Contracts.CheckParam(Enum.IsDefined(Solver), nameof(Solver), $"Unknown solver {Solver}.");
             Contracts.CheckParam(GridPointsPerFeature >= 2, nameof(GridPointsPerFeature), $"Must be ≥ 2; got {GridPointsPerFeature}.");
+            RobustGenerator.CheckRadius(RobustnessRadius, nameof(RobustnessRadius));
             Contracts.CheckParam(LimeSampleCount >= 10, nameof(LimeSampleCount), $"Must be ≥ 10; got {LimeSampleCount}.");
             if (LimeKernelWidth is double width)
                 Contracts.CheckPositive(width, nameof(LimeKernelWidth));

@@ -319,8 +319,14 @@ internal static class ActionGridBuilder
     /// <paramref name="gridPoints"/> points by whole steps when denser) or <paramref name="gridPoints"/> evenly spaced
     /// points over its box, plus 0; each one-hot group gets "stay" plus one switch per category it may enter.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="robustnessRadius"/> ρ &gt; 0 the score row is ROAR's worst-case logit for a linear logit
+    /// with weights <paramref name="gains"/>: a choice that moves xⱼ by a gains wⱼa − ρ(|xⱼ + a| − |xⱼ|), the change of
+    /// wⱼx′ⱼ − ρ|x′ⱼ| (every weight shifted by ρ against the sign of x′ⱼ); the caller puts −ρ(‖x‖₁ + 1) into the score at x.
+    /// On a grid |xⱼ + a| is a constant per choice, so the row stays linear in the choices.
+    /// </remarks>
     public static ActionGridProblem Build(PerturbationPolytope polytope, ReadOnlySpan<double> gains, double requiredGain,
-        ActionGridCosts costs, int gridPoints, int rowIndex)
+        ActionGridCosts costs, int gridPoints, int rowIndex, double robustnessRadius = 0)
     {
         var set = polytope.ActionSet;
         var x = polytope.Row;
@@ -330,7 +336,7 @@ internal static class ActionGridBuilder
             if (set.GroupOf[j] >= 0)
             {
                 if (set.OneHotGroups[set.GroupOf[j]].FeatureIndices[0] == j)
-                    AddGroup(items, polytope, set.OneHotGroups[set.GroupOf[j]], gains, costs);
+                    AddGroup(items, polytope, set.OneHotGroups[set.GroupOf[j]], gains, costs, robustnessRadius);
                 continue;
             }
             double lo = polytope.Lower[j], hi = polytope.Upper[j];
@@ -343,7 +349,7 @@ internal static class ActionGridBuilder
             var itemCosts = new double[changes.Length];
             for (int k = 1; k < changes.Length; k++)
             {
-                itemGains[k] = gains[j] * changes[k];
+                itemGains[k] = gains[j] * changes[k] - RobustPenalty(robustnessRadius, x[j], changes[k]);
                 itemCosts[k] = costs.Of(j, x[j], changes[k]);
             }
             items.Add(new ActionGridItem(set.Features[j].Name, [j], changes, itemGains, itemCosts, itemCosts));
@@ -394,7 +400,12 @@ internal static class ActionGridBuilder
         return changes.ToArray();
     }
 
-    private static void AddGroup(List<ActionGridItem> items, PerturbationPolytope polytope, OneHotGroup group, ReadOnlySpan<double> gains, ActionGridCosts costs)
+    /// <summary>ρ(|x + a| − |x|): how much a change raises the worst-case penalty ρ‖x′‖₁ (0 when ρ = 0).</summary>
+    private static double RobustPenalty(double radius, double x, double change)
+        => radius == 0 ? 0 : radius * (Math.Abs(x + change) - Math.Abs(x));
+
+    private static void AddGroup(List<ActionGridItem> items, PerturbationPolytope polytope, OneHotGroup group, ReadOnlySpan<double> gains, ActionGridCosts costs,
+        double robustnessRadius)
     {
         var x = polytope.Row;
         int active = group.FeatureIndices.Select((j, k) => (j, k)).First(t => Math.Abs(x[t.j] - 1) <= PerturbationPolytope.DefaultTolerance).k;
@@ -414,7 +425,8 @@ internal static class ActionGridBuilder
             change[active] = -x[a];
             change[k] = 1 - x[b];
             changes.AddRange(change);
-            itemGains.Add(gains[a] * change[active] + gains[b] * change[k]);
+            itemGains.Add(gains[a] * change[active] + gains[b] * change[k]
+                - RobustPenalty(robustnessRadius, x[a], change[active]) - RobustPenalty(robustnessRadius, x[b], change[k]));
             double leave = costs.Of(a, x[a], change[active]), enter = costs.Of(b, x[b], change[k]);
             itemCosts.Add(costs.IsMaximum ? Math.Max(leave, enter) : leave + enter);
             tieCosts.Add(leave + enter);

@@ -21,6 +21,29 @@ internal sealed record LinearScore(double[] Coefficients, double Value, double T
     public static LinearScore Exact(LogisticRegressionModelParameters model, double logitAtX, double threshold)
         => new(model.Weights.ToArray(), logitAtX, Logit(threshold), IsLogit: true, "linear model, exact");
 
+    /// <summary>
+    /// The same score in logit units (a probability linearisation g + ∇ₓgᵀa becomes logit g + (∇ₓg / (g(1 − g)))ᵀa),
+    /// made robust: its value at x is the worst-case logit z − ρ(‖x‖₁ + 1) over parameter shifts ‖Δθ‖∞ ≤ ρ; the grid
+    /// builder adds the per-choice part −ρ(|xⱼ + a| − |xⱼ|). Null when the model is saturated at x (g(1 − g) = 0).
+    /// </summary>
+    public LinearScore? Robust(ReadOnlySpan<double> x, double radius)
+    {
+        var logit = this;
+        if (!IsLogit)
+        {
+            double slope = Value * (1 - Value);
+            if (!(slope > 0)) return null;
+            logit = new LinearScore(Coefficients.Select(c => c / slope).ToArray(), Logit(Value), Logit(Target), IsLogit: true, Basis + ", in logit units");
+        }
+        double norm = 0;
+        foreach (double v in x) norm += Math.Abs(v);
+        return logit with
+        {
+            Value = logit.Value - radius * (norm + 1),
+            Basis = FormattableString.Invariant($"{logit.Basis}; worst case over parameter shifts ‖Δθ‖∞ ≤ {radius}"),
+        };
+    }
+
     /// <summary>The first-order Taylor expansion g(x) + ∇ₓg(x)ᵀa ≥ θ₀.</summary>
     public static LinearScore FromGradient(ReadOnlySpan<double> gradient, double score, double threshold)
         => new(gradient.ToArray(), score, threshold, IsLogit: false, "linearised at x");
