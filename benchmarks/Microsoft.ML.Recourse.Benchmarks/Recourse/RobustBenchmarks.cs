@@ -2,8 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
-using Microsoft.ML.Recourse.Robustness;
-using Microsoft.ML.Recourse.Robustness.Experiments;
+using Microsoft.ML.Recourse.Evaluation;
+using Microsoft.ML.Recourse.Evaluation.Experiments;
 
 namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Robustness;
+using Microsoft.ML.Recourse.Evaluation;
 
 namespace Microsoft.ML.Recourse;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
 
-namespace Microsoft.ML.Recourse.Robustness.Experiments;
+namespace Microsoft.ML.Recourse.Evaluation.Experiments;
 
 /// <summary>
 /// Re-runs the model-update experiments of Upadhyay, Joshi &amp; Lakkaraju (NeurIPS 2021): the three shifts (German

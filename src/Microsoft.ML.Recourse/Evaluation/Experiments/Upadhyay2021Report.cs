@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using static Microsoft.ML.Recourse.Robustness.Experiments.Upadhyay2021Experiment;
+using static Microsoft.ML.Recourse.Evaluation.Experiments.Upadhyay2021Experiment;
 
-namespace Microsoft.ML.Recourse.Robustness.Experiments;
+namespace Microsoft.ML.Recourse.Evaluation.Experiments;
 
 /// <summary>Writes the experiment's JSON, Markdown report and SVG figure (hand-written SVG), each atomically.</summary>
 internal static class Upadhyay2021Report

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
-using Microsoft.ML.Recourse.Robustness;
-using Microsoft.ML.Recourse.Robustness.Experiments;
+using Microsoft.ML.Recourse.Evaluation;
+using Microsoft.ML.Recourse.Evaluation.Experiments;
 
-namespace Microsoft.ML.Recourse.Tests.Robustness;
+namespace Microsoft.ML.Recourse.Tests.Evaluation;
 
 public class ModelUpdateSimulationTests
 {

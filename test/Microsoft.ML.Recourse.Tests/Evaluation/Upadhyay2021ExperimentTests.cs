@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.ML.Recourse.Robustness.Experiments;
+using Microsoft.ML.Recourse.Evaluation.Experiments;
 
-namespace Microsoft.ML.Recourse.Tests.Robustness;
+namespace Microsoft.ML.Recourse.Tests.Evaluation;
 
 public class Upadhyay2021ExperimentTests
 {
