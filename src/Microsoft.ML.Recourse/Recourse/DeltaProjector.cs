@@ -51,34 +51,30 @@ internal sealed class DeltaProjector
         _groupSums = _groups.Select(g => 1 - g.Sum(j => _x[j])).ToArray();
         _gridFeatures = _movable.Where(j => set.Actions[j].HasGrid).ToArray();
         _hasRows = polytope.GeneralRows.Count > 0;
-        bool rowsTouchDiscrete = polytope.GeneralRows.Any(r => r.Indices.Any(j => set.GroupOf[j] >= 0 || set.Actions[j].HasGrid));
-        _checkRounded = rowsTouchDiscrete;
+        _checkRounded = polytope.GeneralRows.Any(r => r.Indices.Any(j => set.GroupOf[j] >= 0 || set.Actions[j].HasGrid));
         IsFrozen = _movable.Length == 0;
-        HasDiscreteParts = _gridFeatures.Length > 0 || _groups.Any(g => g.Any(j => _lower[j] < _upper[j]));
         _scratch = new double[d];
     }
 
     /// <summary>Gets whether Δ(x) allows no change at all (every box is [0, 0]).</summary>
     public bool IsFrozen { get; }
 
-    /// <summary>Gets whether some movable coordinate must take discrete values (grid or one-hot indicator).</summary>
-    public bool HasDiscreteParts { get; }
-
     /// <summary>Gets the indices of the coordinates whose box is not [0, 0].</summary>
     public ReadOnlySpan<int> Movable => _movable;
 
-    /// <summary>Projects <paramref name="delta"/> in place onto the hull of Δ(x).</summary>
+    /// <summary>Projects <paramref name="delta"/> in place onto the hull of Δ(x); coordinates outside <see cref="Movable"/> must be 0.</summary>
     /// <returns><see langword="false"/> when the hull is empty or the projection program failed; <paramref name="delta"/> is then unchanged.</returns>
     public bool Project(Span<double> delta)
     {
+        if (_groups.Length == 0 && !_hasRows)
+        {
+            foreach (int j in _movable)
+                delta[j] = Math.Clamp(delta[j], _lower[j], _upper[j]);
+            return true;
+        }
         var clipped = _scratch.AsSpan();
         for (int j = 0; j < clipped.Length; j++)
             clipped[j] = Math.Clamp(delta[j], _lower[j], _upper[j]);
-        if (_groups.Length == 0 && !_hasRows)
-        {
-            clipped.CopyTo(delta);
-            return true;
-        }
         if (SatisfiesRows(clipped))
         {
             clipped.CopyTo(delta);
@@ -94,11 +90,15 @@ internal sealed class DeltaProjector
         return ProjectByLinearProgram(delta);
     }
 
-    /// <summary>Writes the point of Δ(x) that stands for the hull point <paramref name="delta"/> into <paramref name="rounded"/>.</summary>
+    /// <summary>
+    /// Writes the point of Δ(x) that stands for the hull point <paramref name="delta"/> into <paramref name="rounded"/>;
+    /// only coordinates in <see cref="Movable"/> and one-hot groups are written (the others stay 0).
+    /// </summary>
     /// <returns>Whether <paramref name="rounded"/> lies in Δ(x).</returns>
     public bool Round(ReadOnlySpan<double> delta, Span<double> rounded)
     {
-        delta.CopyTo(rounded);
+        foreach (int j in _movable)
+            rounded[j] = delta[j];
         var set = _polytope.ActionSet;
         foreach (int j in _gridFeatures)
         {

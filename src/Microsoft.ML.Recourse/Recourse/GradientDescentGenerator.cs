@@ -58,6 +58,8 @@ public enum GradientDescentCompatibility
 /// <xref:Microsoft.ML.Recourse.GradientDescentCompatibility> for the two readings of alibi.
 /// ]]></format>
 /// </remarks>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, double, int, int, double, GradientDescentCompatibility)"/>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, Options)"/>
 public sealed class GradientDescentGenerator : IRecourseGenerator
 {
     private const int BlockRows = 64;
@@ -221,17 +223,28 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
                 if (row.Begin())
                     active.Add(row);
             }
+            var slots = new int[_count];
             while (active.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                int batch = 0;
                 for (int k = 0; k < active.Count; k++)
-                    active[k].WriteEvaluationPoint(features.AsSpan(k * d, d));
-                _model.ScoreAndInputGradientBatch(features.AsSpan(0, active.Count * d), scores.AsSpan(0, active.Count), gradients.AsSpan(0, active.Count * d));
+                {
+                    // An iterate held at a corner of Δ repeats its point; the model's answer there is already known.
+                    slots[k] = active[k].NeedsEvaluation ? batch++ : -1;
+                    if (slots[k] >= 0)
+                        active[k].WriteEvaluationPoint(features.AsSpan(slots[k] * d, d));
+                }
+                if (batch > 0)
+                    _model.ScoreAndInputGradientBatch(features.AsSpan(0, batch * d), scores.AsSpan(0, batch), gradients.AsSpan(0, batch * d));
                 int kept = 0;
                 for (int k = 0; k < active.Count; k++)
                 {
-                    if (active[k].Advance(scores[k], gradients.AsSpan(k * d, d)))
-                        active[kept++] = active[k];
+                    var row = active[k];
+                    if (slots[k] >= 0)
+                        row.StoreEvaluation(scores[slots[k]], gradients.AsSpan(slots[k] * d, d));
+                    if (row.Advance())
+                        active[kept++] = row;
                 }
                 active.RemoveRange(kept, active.Count - kept);
             }
@@ -266,6 +279,9 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
             private bool _roundedInDelta;
             private double _startScore;
             private double[]? _startGradient;
+            private readonly double[] _evaluatedAt;
+            private double _evaluatedScore;
+            private double[]? _evaluatedGradient;
             private double[]? _best;
             private double _bestCost;
 
@@ -286,23 +302,43 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
                 _targetSign = !_standard && scoreBefore >= 0.5 ? -1 : 1;
                 int d = _x.Length;
                 (_delta, _rounded, _previous, _firstMoment, _secondMoment) = (new double[d], new double[d], new double[d], new double[d], new double[d]);
+                _evaluatedAt = new double[d];
             }
 
             /// <summary>Places the search at its start point; returns whether the row needs model evaluations.</summary>
             public bool Begin()
             {
-                if (_projector.IsFrozen)
-                    return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.NotFound,
-                        "The action set allows no change from this row (every feature is immutable or held by its bounds)."));
                 // alibi starts at x; when general rows exclude δ = 0 the start is the closest allowed point.
                 if (!_projector.Project(_delta))
                     return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.Infeasible,
                         "The action set allows no change from this row: its general constraints cannot all hold."));
+                if (_projector.IsFrozen)
+                {
+                    if (_standard && _scoreBefore >= _block._threshold)
+                    {
+                        Consider(_delta);
+                        return Finish(Result());
+                    }
+                    return Finish(RecourseGate.None(_scoreBefore, RecourseStatus.NotFound,
+                        "The action set allows no change from this row (every feature is immutable or held by its bounds)."));
+                }
                 _roundedInDelta = _projector.Round(_delta, _rounded);
                 _startDelta = (double[])_delta.Clone();
                 _startRounded = (double[])_rounded.Clone();
                 _startInDelta = _roundedInDelta;
                 return true;
+            }
+
+            /// <summary>Gets whether the current (rounded) iterate differs from the last point the model was evaluated at.</summary>
+            public bool NeedsEvaluation
+            {
+                get
+                {
+                    if (_evaluatedGradient is null) return true;
+                    foreach (int j in _projector.Movable)
+                        if (_rounded[j] != _evaluatedAt[j]) return true;
+                    return false;
+                }
             }
 
             /// <summary>Writes x + δ (the rounded iterate) as the next row to evaluate.</summary>
@@ -312,9 +348,19 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
                     features[j] = _x[j] + _rounded[j];
             }
 
-            /// <summary>Consumes g and ∇ₓg at the current iterate; returns whether the row needs more model evaluations.</summary>
-            public bool Advance(double score, ReadOnlySpan<double> gradient)
+            /// <summary>Keeps g and ∇ₓg at the current iterate.</summary>
+            public void StoreEvaluation(double score, ReadOnlySpan<double> gradient)
             {
+                _rounded.AsSpan().CopyTo(_evaluatedAt);
+                _evaluatedScore = score;
+                gradient.CopyTo(_evaluatedGradient ??= new double[gradient.Length]);
+            }
+
+            /// <summary>Takes the next step from the evaluation of the current iterate; returns whether the row needs more steps.</summary>
+            public bool Advance()
+            {
+                double score = _evaluatedScore;
+                var gradient = _evaluatedGradient!;
                 if (_startGradient is null)
                     return Start(score, gradient);
                 double target = _targetSign > 0 ? score : 1 - score;

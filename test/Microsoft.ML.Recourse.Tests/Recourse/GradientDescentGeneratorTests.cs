@@ -260,6 +260,16 @@ public class GradientDescentGeneratorTests
     }
 
     [Fact]
+    public void Generate_AllImmutableButAccepted_ReturnsZeroDelta()
+    {
+        var set = ActionSet.FromFeatures(Features(FeatureActionability.Immutable), 1);
+        var result = Generator().Generate(new LogisticRegressionModelParameters([1], 0), 0.5, set, new double[] { 1 })[0];
+
+        result.IsValid.Should().BeTrue();
+        result.Delta.Should().Equal(0);
+    }
+
+    [Fact]
     public void Generate_OutOfReach_NotFoundWithoutDelta()
     {
         var set = ActionSet.FromFeatures(Features(FeatureActionability.Free), 0.5);
@@ -369,6 +379,143 @@ public class GradientDescentGeneratorTests
         cancellation.Cancel();
         var act = () => Generator().Generate(new LogisticRegressionModelParameters([1], 0), 0.5, set, new double[] { -1 }, cancellation.Token);
         act.Should().Throw<OperationCanceledException>();
+    }
+
+    // ---- agreement with a plain transcription of alibi 0.5.2's loops --------------------------------------------------
+
+    [Theory]
+    [InlineData(GradientDescentCompatibility.ReferenceCode)]
+    [InlineData(GradientDescentCompatibility.Standard)]
+    public void Generate_EqualsAPlainTranscriptionOfAlibi(GradientDescentCompatibility compatibility)
+    {
+        var rng = new Random(8);
+        var model = RandomPerceptron(rng, featureCount: 4);
+        var set = ActionSet.FromFeatures(Features(FeatureActionability.Free, FeatureActionability.IncreaseOnly, FeatureActionability.Immutable, FeatureActionability.DecreaseOnly), 1.5);
+        var options = new GradientDescentGenerator.Options
+        {
+            Compatibility = compatibility, InitialDistanceWeight = 0.05, MaximumNumberOfIterations = 200, NumberOfDistanceWeightSteps = 5, EarlyStoppingSteps = 20,
+        };
+        const int rows = 40;
+        var x = Enumerable.Range(0, rows * 4).Select(_ => Uniform(rng, -2, 2)).ToArray();
+        var results = Generator(options).Generate(model, 0.5, set, x);
+
+        int withRecourse = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            var row = x.AsSpan(i * 4, 4).ToArray();
+            var expected = AlibiTranscription(model, 0.5, set.Compile(row), row, options);
+            if (expected is null)
+            {
+                results[i].Delta.Should().BeNull($"row {i}");
+                continue;
+            }
+            results[i].Delta.Should().NotBeNull($"row {i}");
+            for (int j = 0; j < 4; j++)
+                results[i].Delta![j].Should().BeApproximately(expected[j], 1e-12, $"row {i}, feature {j}");
+            withRecourse++;
+        }
+        withRecourse.Should().BeGreaterThan(rows / 4);
+    }
+
+    // alibi's _minimize_loss for one row, written out loop by loop (box-only Δ, unit costs, two model calls per step).
+    private static double[]? AlibiTranscription(IDifferentiableScorer model, double threshold, PerturbationPolytope box, double[] x, GradientDescentGenerator.Options o)
+    {
+        int d = x.Length;
+        bool standard = o.Compatibility == GradientDescentCompatibility.Standard;
+        double scoreBefore = model.Score(x);
+        if (standard && scoreBefore >= threshold) return new double[d];
+        double sign = !standard && scoreBefore >= 0.5 ? -1 : 1; // target_class='other'
+        double Target(double[] delta, double[] gradient)
+        {
+            var point = x.Zip(delta, (a, b) => a + b).ToArray();
+            var score = new double[1];
+            model.ScoreAndInputGradientBatch(point, score, gradient);
+            return sign > 0 ? score[0] : 1 - score[0];
+        }
+        var delta = new double[d];
+        var m = new double[d];
+        var v = new double[d];
+        double[]? best = null;
+        double bestDistance = 0;
+        void Step(double lambda, int t)
+        {
+            var gradient = new double[d];
+            double target = Target(delta, gradient);
+            double lr = o.LearningRate * (1 - (double)t / o.MaximumNumberOfIterations);
+            double stepSize = lr * Math.Sqrt(1 - Math.Pow(0.999, t + 1)) / (1 - Math.Pow(0.9, t + 1));
+            for (int j = 0; j < d; j++)
+            {
+                if (box.Lower[j] == box.Upper[j]) continue;
+                double g = 2 * (target - o.TargetProbability) * sign * gradient[j] + lambda * Math.Sign(delta[j]);
+                m[j] = 0.9 * m[j] + (1 - 0.9) * g;
+                v[j] = 0.999 * v[j] + (1 - 0.999) * g * g;
+                delta[j] = Math.Clamp(delta[j] - stepSize * m[j] / (Math.Sqrt(v[j]) + 1e-8), box.Lower[j], box.Upper[j]);
+            }
+        }
+        bool Condition() => Target(delta, new double[d]) >= threshold;
+        void Record()
+        {
+            double distance = delta.Sum(Math.Abs);
+            if (best is null || distance < bestDistance) (best, bestDistance) = ((double[])delta.Clone(), distance);
+        }
+
+        var lams = Enumerable.Range(0, 10).Select(i => o.InitialDistanceWeight / Math.Pow(10, i)).ToArray();
+        var count = new int[10];
+        for (int ix = 0; ix < 10; ix++)
+        {
+            Array.Clear(m);
+            Array.Clear(v);
+            for (int i = 0; i < o.MaximumNumberOfIterations / 10; i++)
+            {
+                Step(lams[ix], i);
+                if (Condition())
+                {
+                    count[ix]++;
+                    if (standard) Record();
+                }
+            }
+        }
+        var successes = Enumerable.Range(0, 10).Where(i => count[i] > 0).ToArray();
+        if (successes.Length < 2 && !standard) return null;
+        double lb = successes.Length >= 2 ? lams[successes[1]] : successes.Length == 1 ? lams[successes[0]] : 0;
+        var failures = Enumerable.Range(0, 10).Where(i => count[i] == 0).ToArray();
+        double ub = lams[failures.Length > 0 ? failures[^1] : 0];
+        double lam = (lb + ub) / 2;
+        Array.Clear(delta);
+        for (int step = 0; step < o.NumberOfDistanceWeightSteps; step++)
+        {
+            Array.Clear(m);
+            Array.Clear(v);
+            int found = 0, notFound = 0, solutions = 0;
+            for (int i = 0; i < o.MaximumNumberOfIterations; i++)
+            {
+                Step(lam, i);
+                if (Condition())
+                {
+                    Record();
+                    solutions++;
+                    found++;
+                    notFound = 0;
+                }
+                else
+                {
+                    found = 0;
+                    notFound++;
+                }
+                if (found >= o.EarlyStoppingSteps || notFound >= o.EarlyStoppingSteps) break;
+            }
+            if (solutions >= 5)
+            {
+                lb = Math.Max(lam, lb);
+                lam = ub < 1e9 ? (lb + ub) / 2 : lam * 10;
+            }
+            else
+            {
+                ub = Math.Min(ub, lam);
+                lam = lb > 0 ? (lb + ub) / 2 : lam / 10;
+            }
+        }
+        return best;
     }
 
     // ---- the λ schedule, driven by scripted outcomes -------------------------------------------------------------------
