@@ -88,7 +88,7 @@ internal static class ReproduceRoss2021Command
                     }
                     foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
                 }
-                Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
+                Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s (processor time {result.CpuSeconds:0.0} s on {Environment.ProcessorCount} cores)"));
                 return 0;
             }
             catch (Exception e) when (e is FormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException

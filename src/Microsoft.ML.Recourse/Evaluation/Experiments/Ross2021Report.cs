@@ -54,6 +54,7 @@ internal static class Ross2021Report
         var document = new
         {
             seconds = Math.Round(result.Seconds, 1),
+            cpuSeconds = Math.Round(result.CpuSeconds, 1),
             datasets = result.Datasets.Select(d => new
             {
                 name = d.Name,
