@@ -31,6 +31,7 @@ foreach (int seed in new[] { 0, 21, 42 })
         double Repeats(double[] rows) => Enumerable.Range(0, rows.Length / d).Count(r => trainRows.Contains(Key(rows, r))) / (double)(rows.Length / d);
         Console.WriteLine($"FOLLOW (z-scored with the training file): train [{Follow(train).Min():0.00}, {Follow(train).Max():0.00}], test [{Follow(test).Min():0.00}, {Follow(test).Max():0.00}]");
         Console.WriteLine($"rows repeating a training row: validation {Repeats(validation):0.000}, test {Repeats(test):0.000}");
+        Console.WriteLine($"favourable share of the test labels: {data.GetLabels(DatasetSplit.Test).Count(y => y) / (double)test.Length * d:0.000}");
     }
     var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
     foreach (double lambda in new[] { 0.0, 0.8 })
