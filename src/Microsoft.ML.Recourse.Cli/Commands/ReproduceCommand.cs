@@ -10,6 +10,8 @@ internal static class ReproduceCommand
         var command = new Command("reproduce", "Re-run a paper's experiments and write JSON, a Markdown report and figures.");
         command.Subcommands.Add(ReproduceHarris2022Command.Create());
         command.Subcommands.Add(ReproduceUpadhyay2021Command.Create());
+        command.Subcommands.Add(ReproduceRoss2021Command.Create());
+        command.Subcommands.Add(ReproducePacValidityCommand.Create());
         return command;
     }
 }

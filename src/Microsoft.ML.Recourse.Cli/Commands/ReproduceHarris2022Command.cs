@@ -61,7 +61,7 @@ internal static class ReproduceHarris2022Command
     }
 
     /// <summary>Keeps the command line in the report free of machine-specific paths (--data-dir) and display switches (--json).</summary>
-    private static Func<string, int, bool> IsReproducible(List<string> tokens)
+    internal static Func<string, int, bool> IsReproducible(List<string> tokens)
         => (token, i) => token != "--json" && token != "--data-dir" && (i == 0 || tokens[i - 1] != "--data-dir");
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -21,50 +21,42 @@ internal static class ReproduceUpadhyay2021Command
         var command = new Command("upadhyay2021",
             "Upadhyay, Joshi & Lakkaraju (NeurIPS 2021): validity of recourse after model updates (German correction, SBA temporal, student geospatial) for gradient, linearIp, onestep, robust (ROAR) and robustIp; δ_max sweep; PAC certificates; retraining shifts of the seed data sets.");
         foreach (var option in new Option[] { output, json, dataDir, seed, radius, retrains }) command.Options.Add(option);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(() =>
         {
             var watch = Stopwatch.StartNew();
-            try
+            var options = new Upadhyay2021Experiment.Options
             {
-                var options = new Upadhyay2021Experiment.Options
-                {
-                    DataDirectory = parse.GetValue(dataDir)?.FullName,
-                    Seed = parse.GetValue(seed),
-                    RobustnessRadius = parse.GetValue(radius),
-                    CertificateRetrains = parse.GetValue(retrains),
-                };
-                bool asJson = parse.GetValue(json);
-                var result = Upadhyay2021Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));
-                var tokens = parse.Tokens.Select(t => t.Value).ToList();
-                string commandLine = "recourse " + string.Join(' ', tokens.Where(IsReproducible(tokens)));
-                var files = Upadhyay2021Report.Write(result, parse.GetValue(output)!.FullName, commandLine);
-                if (asJson)
-                {
-                    Console.Out.Write(Upadhyay2021Report.ToJson(result));
-                }
-                else
-                {
-                    foreach (var shift in result.Shifts.Concat(result.Retraining))
-                    {
-                        var table = new Table().Title(Markup.Escape(shift.Name))
-                            .AddColumn("method").AddColumn(new TableColumn("M1 validity").RightAligned()).AddColumn(new TableColumn("M2 validity").RightAligned())
-                            .AddColumn(new TableColumn("cost").RightAligned()).AddColumn(new TableColumn("ms/row").RightAligned());
-                        foreach (var m in shift.Result.Methods)
-                            table.AddRow(m.Method, F(m.M1Validity), $"{F(m.M2Validity)} ± {F(m.M2ValiditySd)}", F(m.Cost), m.MillisecondsPerRow.ToString("0.###", CultureInfo.InvariantCulture));
-                        AnsiConsole.Write(table);
-                    }
-                    foreach (var c in result.Certificates) AnsiConsole.MarkupLine(Markup.Escape(Upadhyay2021Experiment.Describe(c)));
-                    foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
-                }
-                Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
-                return 0;
-            }
-            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException or InvalidOperationException or DllNotFoundException)
+                DataDirectory = parse.GetValue(dataDir)?.FullName,
+                Seed = parse.GetValue(seed),
+                RobustnessRadius = parse.GetValue(radius),
+                CertificateRetrains = parse.GetValue(retrains),
+            };
+            bool asJson = parse.GetValue(json);
+            var result = Upadhyay2021Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));
+            var tokens = parse.Tokens.Select(t => t.Value).ToList();
+            string commandLine = "recourse " + string.Join(' ', tokens.Where(IsReproducible(tokens)));
+            var files = Upadhyay2021Report.Write(result, parse.GetValue(output)!.FullName, commandLine);
+            if (asJson)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
+                Console.Out.Write(Upadhyay2021Report.ToJson(result));
             }
-        });
+            else
+            {
+                foreach (var shift in result.Shifts.Concat(result.Retraining))
+                {
+                    var table = new Table().Title(Markup.Escape(shift.Name))
+                        .AddColumn("method").AddColumn(new TableColumn("M1 validity").RightAligned()).AddColumn(new TableColumn("M2 validity").RightAligned())
+                        .AddColumn(new TableColumn("cost").RightAligned()).AddColumn(new TableColumn("ms/row").RightAligned());
+                    foreach (var m in shift.Result.Methods)
+                        table.AddRow(m.Method, F(m.M1Validity), $"{F(m.M2Validity)} ± {F(m.M2ValiditySd)}", F(m.Cost), m.MillisecondsPerRow.ToString("0.###", CultureInfo.InvariantCulture));
+                    AnsiConsole.Write(table);
+                }
+                foreach (var c in result.Certificates) AnsiConsole.MarkupLine(Markup.Escape(Upadhyay2021Experiment.Describe(c)));
+                foreach (var file in files) AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
+            }
+            Console.Error.WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
+            return 0;
+        }));
         return command;
     }
 
