@@ -9,6 +9,7 @@ internal static class ReproduceCommand
     {
         var command = new Command("reproduce", "Re-run a paper's experiments and write JSON, a Markdown report and figures.");
         command.Subcommands.Add(ReproduceHarris2022Command.Create());
+        command.Subcommands.Add(ReproduceCausalGermanCommand.Create());
         return command;
     }
 }
