@@ -177,19 +177,28 @@ internal static class CausalGermanReport
         if (defined.Length > 1)
         {
             int rises = 0, falls = 0;
+            double largestFall = 0;
             for (int k = 1; k < defined.Length; k++)
             {
                 double step = defined[k].Causal!.Mean - defined[k - 1].Causal!.Mean;
                 if (step > 0) rises++;
                 else if (step < 0) falls++;
+                largestFall = Math.Max(largestFall, -step);
             }
-            lines.Add(I($"Between consecutive λ values the causal mean rises {rises} times and falls {falls} times ({(falls == 0 ? "non-decreasing" : "not monotone")}); the paper reports that it increases with λ."));
+            lines.Add(I($"Between consecutive λ values the causal mean rises {rises} times and falls {falls} times ({(falls == 0 ? "non-decreasing" : $"not monotone; the largest fall is {largestFall:0.000}")}); the paper reports that it increases with λ."));
             int k0 = Array.IndexOf(result.Summaries.ToArray(), low), k1 = Array.IndexOf(result.Summaries.ToArray(), high);
             var paired = result.Seeds.Where(s => s.Models[k0].CausalRecourseNeg.HasValue && s.Models[k1].CausalRecourseNeg.HasValue).ToArray();
             int higher = paired.Count(s => s.Models[k1].CausalRecourseNeg > s.Models[k0].CausalRecourseNeg);
             int equal = paired.Count(s => s.Models[k1].CausalRecourseNeg == s.Models[k0].CausalRecourseNeg);
             lines.Add(I($"Per seed, λ = {high.RecourseWeight:0.0##} gives a higher causal recourse-neg than λ = {low.RecourseWeight:0.0##} in {higher} of {paired.Length} seeds (equal in {equal})."));
         }
+        var models = result.Seeds.SelectMany(s => s.Models.Select(m => (s.Seed, Model: m))).ToArray();
+        var accepting = models.Where(p => p.Model.Negatives == 0).ToArray();
+        if (accepting.Length > 0)
+            lines.Add(I($"{accepting.Length} of {models.Length} models reject no test row, so their recourse-neg is undefined and left out of the means: their θ₀ (chosen by validation F1) is at most {accepting.Max(p => p.Model.Threshold):0.00}, low enough that every test row is accepted; (seed, λ) = {string.Join(", ", accepting.Select(p => I($"({p.Seed}, {p.Model.RecourseWeight:0.0##})")))}."));
+        var first = result.Summaries[0];
+        var last = result.Summaries[^1];
+        lines.Add(I($"From λ = {first.RecourseWeight:0.0##} to λ = {last.RecourseWeight:0.0##} the mean number of rejected test rows goes from {first.Negatives.Mean:0.0} to {last.Negatives.Mean:0.0}, test accuracy from {first.TestAccuracy.Mean:0.000} to {last.TestAccuracy.Mean:0.000} and test F1 from {first.TestF1.Mean:0.000} to {last.TestF1.Mean:0.000}; recourse-neg is a share of these rejected rows."));
         var both = defined.Where(w => w.OneStep is not null).ToArray();
         int causalAbove = both.Count(w => w.Causal!.Mean > w.OneStep!.Mean), causalBelow = both.Count(w => w.Causal!.Mean < w.OneStep!.Mean);
         lines.Add(I($"Causal recourse-neg is above the one-step rate at {causalAbove} and below it at {causalBelow} of {both.Length} λ values: one-step recourse-neg is {string.Join(", ", both.Select(w => I($"{w.OneStep!.Mean:0.00}")))} and causal {string.Join(", ", both.Select(w => I($"{w.Causal!.Mean:0.00}")))}."));
