@@ -1,12 +1,15 @@
+using System.CommandLine;
+
 namespace Microsoft.ML.Recourse.Cli;
 
 /// <summary>
 /// The one place that turns the library's errors about bad input or a missing dependency into
-/// <c>error: message</c> on standard error and exit code 1; anything else is a bug and keeps its stack trace.
+/// <c>error: message</c> on the invocation's error writer (standard error unless a test redirects it) and exit code 1;
+/// anything else is a bug and keeps its stack trace.
 /// </summary>
 internal static class CommandErrors
 {
-    public static int Run(Func<int> action)
+    public static int Run(ParseResult parse, Func<int> action)
     {
         try
         {
@@ -14,7 +17,7 @@ internal static class CommandErrors
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
     }

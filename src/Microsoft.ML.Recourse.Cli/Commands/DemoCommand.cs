@@ -31,7 +31,7 @@ internal static class DemoCommand
         command.Options.Add(json);
         command.Options.Add(rows);
         command.Options.Add(seed);
-        command.SetAction(parse => CommandErrors.Run(() => Run(parse.GetValue(rows), parse.GetValue(seed), parse.GetValue(json))));
+        command.SetAction(parse => CommandErrors.Run(parse, () => Run(parse.GetValue(rows), parse.GetValue(seed), parse.GetValue(json))));
         return command;
     }
 

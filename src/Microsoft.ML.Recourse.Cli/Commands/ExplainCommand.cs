@@ -40,7 +40,7 @@ internal static class ExplainCommand
         var command = new Command("explain",
             "Compute recourse for the rows a saved classifier rejects, audit it (overall and by group) and explain example actions in plain language.");
         foreach (var option in new Option[] { model, dataset, dataDir, data, schema, method, direction, group, limit, output, json }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() => Run(new Settings(parse.GetValue(model)!.FullName, parse.GetValue(dataset)?.ToLowerInvariant(),
+        command.SetAction(parse => CommandErrors.Run(parse, () => Run(new Settings(parse.GetValue(model)!.FullName, parse.GetValue(dataset)?.ToLowerInvariant(),
             parse.GetValue(dataDir)?.FullName, parse.GetValue(data)?.FullName, parse.GetValue(schema)?.FullName, parse.GetValue(method)!,
             parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit), parse.GetValue(output)?.FullName, parse.GetValue(json)))));
         return command;

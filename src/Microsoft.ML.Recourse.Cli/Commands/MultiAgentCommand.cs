@@ -24,7 +24,7 @@ internal static class MultiAgentCommand
         command.Options.Add(plays);
         command.Options.Add(json);
         command.Subcommands.Add(SynthesizeCommand());
-        command.SetAction(parse => Run(parse, () =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var ctx = new RecourseContext();
             var log = GamePlayLog.Read(parse.GetValue(plays)!, LoadGames(ctx, parse.GetValue(games)!));
@@ -32,6 +32,7 @@ internal static class MultiAgentCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) WriteJson(output, log, analysis);
             else WriteTables(output, log, analysis);
+            return 0;
         }));
         return command;
     }
@@ -53,7 +54,7 @@ internal static class MultiAgentCommand
         command.Options.Add(counts);
         command.Options.Add(seed);
         command.Options.Add(output);
-        command.SetAction(parse => Run(parse, () =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var ctx = new RecourseContext(parse.GetValue(seed));
             var loaded = LoadGames(ctx, parse.GetValue(games)!);
@@ -61,6 +62,7 @@ internal static class MultiAgentCommand
             log.Write(parse.GetValue(output)!);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"Wrote {log.Plays.Count} plays of {string.Join(", ", loaded.Select(g => g.Name))} to {parse.GetValue(output)}.");
+            return 0;
         }));
         return command;
     }
@@ -71,20 +73,6 @@ internal static class MultiAgentCommand
         Required = true,
         Arity = ArgumentArity.OneOrMore,
     };
-
-    private static int Run(ParseResult parse, Action action)
-    {
-        try
-        {
-            action();
-            return 0;
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or FileNotFoundException or IOException or InvalidOperationException)
-        {
-            parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-    }
 
     private static IReadOnlyList<NormalFormGame> LoadGames(RecourseContext ctx, string[] ids)
         => ids.SelectMany(ctx.MultiAgent.Games).ToArray();

@@ -46,7 +46,7 @@ internal static class PacCommand
                 Console.Error.WriteLine($"error: {problem}");
                 return 1;
             }
-            return CommandErrors.Run(() =>
+            return CommandErrors.Run(parse, () =>
             {
                 var plan = new Plan(e, d, parameterConvention, PacThreshold.MinimumCalibrationSize(e, d, parameterConvention), n,
                     n is int rows ? PacThreshold.AllowedMisses(rows, e, d, parameterConvention) : null);

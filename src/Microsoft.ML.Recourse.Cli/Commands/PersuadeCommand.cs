@@ -26,7 +26,7 @@ internal static class PersuadeCommand
         command.Options.Add(problem);
         command.Options.Add(json);
         command.Options.Add(margin);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var file = parse.GetValue(problem)!;
             var parsed = PersuasionProblemFile.Load(file.FullName);

@@ -12,6 +12,7 @@ internal static class ReproduceCommand
         command.Subcommands.Add(ReproduceUpadhyay2021Command.Create());
         command.Subcommands.Add(ReproduceRoss2021Command.Create());
         command.Subcommands.Add(ReproducePacValidityCommand.Create());
+        command.Subcommands.Add(ReproduceCausalGermanCommand.Create());
         return command;
     }
 }

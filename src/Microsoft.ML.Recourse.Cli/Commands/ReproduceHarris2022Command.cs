@@ -22,7 +22,7 @@ internal static class ReproduceHarris2022Command
         var command = new Command("harris2022",
             "Harris et al. (NeurIPS 2022), Bayesian persuasion for recourse on HELOC: optimal signalling vs full and no disclosure over a cost × effect grid and three prior variances.");
         foreach (var option in new Option[] { output, json, dataDir, subjects, seeds, samples, seed }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var watch = Stopwatch.StartNew();
             var options = new Harris2022Experiment.Options

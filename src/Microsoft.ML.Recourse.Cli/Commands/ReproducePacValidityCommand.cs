@@ -28,7 +28,7 @@ internal static class ReproducePacValidityCommand
         var command = new Command("pac-validity",
             "Empirical check of the PAC guarantee behind PARE: the share of calibration draws whose recourse miss rate exceeds ε, against δ, in both conventions.");
         foreach (var option in new Option[] { output, json, dataDir, dataset, sizes, draws, epochs, seed }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var watch = Stopwatch.StartNew();
             var options = new PacValidityExperiment.Options

@@ -39,7 +39,7 @@ internal static class ReproduceRoss2021Command
         var command = new Command("ross2021",
             "Ross, Lakkaraju & Bastani (NeurIPS 2021), learning models for actionable recourse: Tables 1 and 2, Fig. 1 (λ sweep) and Fig. 2 (θ₀ sweep), beside the paper's numbers.");
         foreach (var option in new Option[] { dataset, seeds, direction, convention, output, json, dataDir, lambdas, epochs }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var watch = Stopwatch.StartNew();
             string chosen = parse.GetValue(dataset)!;

@@ -21,7 +21,7 @@ internal static class ReproduceUpadhyay2021Command
         var command = new Command("upadhyay2021",
             "Upadhyay, Joshi & Lakkaraju (NeurIPS 2021): validity of recourse after model updates (German correction, SBA temporal, student geospatial) for gradient, linearIp, onestep, robust (ROAR) and robustIp; δ_max sweep; PAC certificates; retraining shifts of the seed data sets.");
         foreach (var option in new Option[] { output, json, dataDir, seed, radius, retrains }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var watch = Stopwatch.StartNew();
             var options = new Upadhyay2021Experiment.Options

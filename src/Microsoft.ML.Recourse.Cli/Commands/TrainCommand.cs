@@ -60,7 +60,7 @@ internal static class TrainCommand
         var command = new Command("train",
             "Train a recourse-aware classifier (Ross, Lakkaraju & Bastani, NeurIPS 2021) on a reference data set with the paper's settings and save it.");
         foreach (var option in new Option[] { dataset, model, lambda, direction, seed, splitSeed, epochs, batchSize, dataDir, output, json }) command.Options.Add(option);
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
                 var settings = new Settings(parse.GetValue(dataset)!.ToLowerInvariant(), parse.GetValue(model)!, parse.GetValue(lambda),
                     parse.GetValue(direction) == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse,
