@@ -4,11 +4,10 @@
 // Your own data: read a CSV file through a schema file (docs/user-data.md), train a recourse-aware logistic model,
 // save it, and explain the integer-program recourse of the first rejected applicants in original units.
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.ML.Recourse;
 using Microsoft.ML.Recourse.Data;
 
-string examples = Path.GetFullPath(Path.Combine(SampleDirectory(), "..", "docs", "examples", "user-data"));
+string examples = ExamplesDirectory();
 var context = new RecourseContext(seed: 2);
 var data = context.Datasets.LoadCsv(Path.Combine(examples, "credit.csv"), Path.Combine(examples, "credit.schema.json"));
 Console.WriteLine(data);
@@ -36,4 +35,14 @@ foreach (int r in Enumerable.Range(0, status.Length).Where(r => status[r] != Rec
     Console.WriteLine($"  applicant {ids[r]}: {explanations[r]?.ToString() ?? $"no recourse ({status[r]})"}");
 }
 
-static string SampleDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+// The example files sit in docs/examples/user-data of the repository this sample is run from (samples/run-all.sh runs
+// it from the root). [CallerFilePath] is no help: deterministic CI builds map source paths to "/_/".
+static string ExamplesDirectory()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        string candidate = Path.Combine(dir.FullName, "docs", "examples", "user-data");
+        if (Directory.Exists(candidate)) return candidate;
+    }
+    throw new DirectoryNotFoundException("Run this sample from the repository (docs/examples/user-data was not found above the current directory).");
+}
