@@ -41,4 +41,18 @@ public static class AtomicFile
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
             w.Write(contents);
         });
+
+    /// <summary>Writes several text files into one folder (created when missing), each atomically; returns their paths.</summary>
+    internal static IReadOnlyList<string> WriteAllText(string directory, IEnumerable<(string Name, string Content)> files)
+    {
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        foreach (var (name, content) in files)
+        {
+            string path = Path.Combine(directory, name);
+            WriteAllText(path, content);
+            written.Add(path);
+        }
+        return written;
+    }
 }

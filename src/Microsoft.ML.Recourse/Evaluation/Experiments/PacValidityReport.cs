@@ -14,15 +14,7 @@ internal static class PacValidityReport
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var written = new List<string>();
-        foreach (var (name, content) in new[] { (JsonFile, ToJson(result, commandLine)), (MarkdownFile, ToMarkdown(result, commandLine)) })
-        {
-            string path = Path.Combine(outputDirectory, name);
-            AtomicFile.WriteAllText(path, content);
-            written.Add(path);
-        }
-        return written;
+        return AtomicFile.WriteAllText(outputDirectory, new[] { (JsonFile, ToJson(result, commandLine)), (MarkdownFile, ToMarkdown(result, commandLine)) });
     }
 
     public static string ToJson(Result result, string commandLine)

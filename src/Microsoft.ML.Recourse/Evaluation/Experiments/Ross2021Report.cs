@@ -28,24 +28,13 @@ internal static class Ross2021Report
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
         string folder = Path.Combine(outputDirectory, Subfolder(result.Options));
-        Directory.CreateDirectory(folder);
-        var written = new List<string>();
-        foreach (var dataset in result.Datasets)
+        return AtomicFile.WriteAllText(folder, result.Datasets.SelectMany(dataset => new[]
         {
-            foreach (var (name, content) in new[]
-            {
-                ($"{dataset.Name}.json", DatasetJson(result.Options, dataset, commandLine)),
-                ($"{dataset.Name}.md", Markdown(result.Options, dataset, commandLine)),
-                ($"{dataset.Name}-fig1-lambda.svg", LambdaFigure(result.Options, dataset)),
-                ($"{dataset.Name}-fig2-threshold.svg", ThresholdFigure(result.Options, dataset)),
-            })
-            {
-                string path = Path.Combine(folder, name);
-                AtomicFile.WriteAllText(path, content);
-                written.Add(path);
-            }
-        }
-        return written;
+            ($"{dataset.Name}.json", DatasetJson(result.Options, dataset, commandLine)),
+            ($"{dataset.Name}.md", Markdown(result.Options, dataset, commandLine)),
+            ($"{dataset.Name}-fig1-lambda.svg", LambdaFigure(result.Options, dataset)),
+            ($"{dataset.Name}-fig2-threshold.svg", ThresholdFigure(result.Options, dataset)),
+        }));
     }
 
     /// <summary>The command's <c>--json</c> summary: the mean rows of every data set.</summary>

@@ -16,15 +16,7 @@ internal static class Upadhyay2021Report
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var written = new List<string>();
-        foreach (var (name, content) in new[] { (JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine)), (FigureFile, Figure(result)) })
-        {
-            string path = Path.Combine(outputDirectory, name);
-            AtomicFile.WriteAllText(path, content);
-            written.Add(path);
-        }
-        return written;
+        return AtomicFile.WriteAllText(outputDirectory, new[] { (JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine)), (FigureFile, Figure(result)) });
     }
 
     public static string ToJson(Result result)

@@ -17,21 +17,12 @@ internal static class CausalGermanReport
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var files = new (string Name, string Content)[]
+        return AtomicFile.WriteAllText(outputDirectory, new (string Name, string Content)[]
         {
             (JsonFile, ToJson(result)),
             (MarkdownFile, ToMarkdown(result, commandLine)),
             (FigureFile, Figure(result)),
-        };
-        var written = new List<string>();
-        foreach (var (name, content) in files)
-        {
-            string path = Path.Combine(outputDirectory, name);
-            AtomicFile.WriteAllText(path, content);
-            written.Add(path);
-        }
-        return written;
+        });
     }
 
     public static string DirectionName(PerturbationDirection direction) => direction == PerturbationDirection.ReferenceCode ? "reference" : "recourse";

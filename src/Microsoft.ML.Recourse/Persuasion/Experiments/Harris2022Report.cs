@@ -18,22 +18,13 @@ internal static class Harris2022Report
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var files = new (string Name, string Content)[]
+        return AtomicFile.WriteAllText(outputDirectory, new (string Name, string Content)[]
         {
             (JsonFile, ToJson(result)),
             (MarkdownFile, ToMarkdown(result, commandLine)),
             (GridFigureFile, GridFigure(result)),
             (VarianceFigureFile, VarianceFigure(result)),
-        };
-        var written = new List<string>();
-        foreach (var (name, content) in files)
-        {
-            string path = Path.Combine(outputDirectory, name);
-            AtomicFile.WriteAllText(path, content);
-            written.Add(path);
-        }
-        return written;
+        });
     }
 
     public static string ToJson(Result result)
