@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Evaluation.Experiments;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -198,54 +199,19 @@ internal static class CausalGermanReport
 
     public static string Figure(Result result)
     {
-        const int width = 640, height = 420, left = 70, right = 20, top = 60, bottom = 60;
-        int plotWidth = width - left - right, plotHeight = height - top - bottom;
-        var weights = result.Summaries.Select(w => w.RecourseWeight).ToArray();
-        double xMin = weights.Min(), xMax = weights.Max();
-        if (xMax == xMin) { xMin -= 0.5; xMax += 0.5; }
-        double X(double v) => left + (v - xMin) / (xMax - xMin) * plotWidth;
-        double Y(double v) => top + (1 - Math.Clamp(v, 0, 1)) * plotHeight;
-        var svg = new StringBuilder();
-        svg.AppendLine(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\">"));
-        svg.AppendLine(I($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
-        svg.AppendLine(I($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">Recourse-neg on German credit vs λ (mean ± sd over {result.Seeds.Count} seeds)</text>"));
-        svg.AppendLine(I($"<rect x=\"{left}\" y=\"{top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"none\" stroke=\"#999\"/>"));
-        for (int t = 0; t <= 5; t++)
-        {
-            double v = t / 5.0, y = Y(v);
-            svg.AppendLine(I($"<line x1=\"{left}\" y1=\"{y:0.##}\" x2=\"{left + plotWidth}\" y2=\"{y:0.##}\" stroke=\"#eee\"/>"));
-            svg.AppendLine(I($"<text x=\"{left - 6}\" y=\"{y + 4:0.##}\" text-anchor=\"end\" font-size=\"11\">{v:0.0}</text>"));
-        }
-        foreach (double w in weights)
-            svg.AppendLine(I($"<text x=\"{X(w):0.##}\" y=\"{top + plotHeight + 18}\" text-anchor=\"middle\" font-size=\"11\">{w:0.0##}</text>"));
-        svg.AppendLine(I($"<text x=\"{left + plotWidth / 2}\" y=\"{height - 18}\" text-anchor=\"middle\" font-size=\"13\">λ (recourse weight)</text>"));
-        svg.AppendLine(I($"<text x=\"18\" y=\"{top + plotHeight / 2}\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 {top + plotHeight / 2})\">recourse-neg</text>"));
-        Series(svg, result.Summaries.Select(w => (w.RecourseWeight, w.Causal)).ToArray(), CausalColour, "causal (SCM)", X, Y, -3);
-        Series(svg, result.Summaries.Select(w => (w.RecourseWeight, w.OneStep)).ToArray(), OneStepColour, "one-step (no SCM)", X, Y, 3);
-        (string Name, string Colour)[] legend = [("causal recourse (Karimi et al., SCM)", CausalColour), ("one-step recourse (no causal propagation)", OneStepColour)];
-        for (int m = 0; m < legend.Length; m++)
-        {
-            int lx = left + 10 + m * 290, ly = 44;
-            svg.AppendLine(I($"<line x1=\"{lx}\" y1=\"{ly - 4}\" x2=\"{lx + 18}\" y2=\"{ly - 4}\" stroke=\"{legend[m].Colour}\" stroke-width=\"2.5\"/>"));
-            svg.AppendLine(I($"<text x=\"{lx + 23}\" y=\"{ly}\" font-size=\"12\">{legend[m].Name}</text>"));
-        }
-        return svg.AppendLine("</svg>").ToString();
-    }
-
-    /// <summary>A line through the defined means with sd error bars; a small x offset keeps overlapping bars apart.</summary>
-    private static void Series(StringBuilder svg, (double Weight, Summary? Value)[] points, string colour, string name,
-        Func<double, double> x, Func<double, double> y, double offset)
-    {
-        var defined = points.Where(p => p.Value is not null).ToArray();
-        if (defined.Length == 0) return;
-        svg.AppendLine(I($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\" points=\"{string.Join(" ", defined.Select(p => I($"{x(p.Weight) + offset:0.##},{y(p.Value!.Mean):0.##}")))}\"/>"));
-        foreach (var (weight, value) in defined)
-        {
-            double cx = x(weight) + offset;
-            if (value!.StandardDeviation is { } sd && sd > 0)
-                svg.AppendLine(I($"<line x1=\"{cx:0.##}\" y1=\"{y(value.Mean - sd):0.##}\" x2=\"{cx:0.##}\" y2=\"{y(value.Mean + sd):0.##}\" stroke=\"{colour}\" stroke-opacity=\"0.6\"/>"));
-            svg.AppendLine(I($"<circle cx=\"{cx:0.##}\" cy=\"{y(value.Mean):0.##}\" r=\"3.5\" fill=\"{colour}\"><title>{name}, λ = {weight:0.0##}: {value.Mean:0.000}{(value.StandardDeviation is { } s ? I($" ± {s:0.000}") : "")} (n = {value.Seeds})</title></circle>"));
-        }
+        SvgLineChart.Series Series(string name, string colour, Func<WeightSummary, Summary?> select)
+            => new(name, colour, result.Summaries
+                .Select(w => (w.RecourseWeight, Value: select(w)))
+                .Where(p => p.Value is not null)
+                .Select(p => new SvgLineChart.Point(p.RecourseWeight, p.Value!.Mean, p.Value.StandardDeviation ?? 0))
+                .ToList());
+        return SvgLineChart.Render(
+            "Recourse-neg on German credit vs λ",
+            [new SvgLineChart.Panel(I($"mean ± sd over {result.Seeds.Count} seeds"), "λ (recourse weight)",
+            [
+                Series("causal (SCM)", CausalColour, w => w.Causal),
+                Series("one-step (no SCM)", OneStepColour, w => w.OneStep),
+            ])]);
     }
 
     internal static string MeanSd(Summary? s) => s is null ? "–" : s.StandardDeviation is { } sd ? I($"{s.Mean:0.000} ± {sd:0.000}") : I($"{s.Mean:0.000}");
