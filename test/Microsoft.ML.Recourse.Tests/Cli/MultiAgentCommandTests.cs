@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Cli;
@@ -13,14 +14,6 @@ public class MultiAgentCommandTests
         var error = new StringWriter();
         int code = Program.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
-    }
-
-    private static string RepositoryFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.Recourse.sln")))
-                return Path.Combine(dir.FullName, relativePath);
-        throw new InvalidOperationException("The repository root was not found above the test binaries.");
     }
 
     [Fact]
@@ -46,7 +39,7 @@ public class MultiAgentCommandTests
     [Fact]
     public void MultiAgent_Tables_ShowEveryProblem()
     {
-        var (code, output, _) = Run("multiagent", "--game", RepositoryFile("docs/examples/pd-game.json"), "--plays", RepositoryFile("docs/examples/pd-plays.csv"));
+        var (code, output, _) = Run("multiagent", "--game", RepositoryPaths.File("docs/examples/pd-game.json"), "--plays", RepositoryPaths.File("docs/examples/pd-plays.csv"));
         code.Should().Be(0);
         output.Should().Contain("singleAgent").And.Contain("socialWelfare").And.Contain("pareto").And.Contain("welfareOnly");
     }
@@ -78,12 +71,12 @@ public class MultiAgentCommandTests
         string expected = Path.Combine(Path.GetTempPath(), $"plays-{Guid.NewGuid():N}.csv");
         Run("multiagent", "synthesize-plays", "--game", "dalbo-pd1", "--game", "dalbo-pd2", "--principal-moves", "C=13,D=87", "--seed", "2005", "--out", expected)
             .ExitCode.Should().Be(0);
-        File.ReadAllText(RepositoryFile("docs/examples/dalbo-plays-sample.csv")).Should().Be(File.ReadAllText(expected));
+        File.ReadAllText(RepositoryPaths.File("docs/examples/dalbo-plays-sample.csv")).Should().Be(File.ReadAllText(expected));
         File.Delete(expected);
     }
 
     [Fact]
     public void DocsExamples_GameJson_IsTheSentenceReductionDilemma()
-        => NormalFormGame.Load(RepositoryFile("docs/examples/pd-game.json")).Single().Payoffs
+        => NormalFormGame.Load(RepositoryPaths.File("docs/examples/pd-game.json")).Single().Payoffs
             .Should().BeEquivalentTo(NormalFormGame.SentenceReduction.Payoffs, o => o.WithStrictOrdering());
 }

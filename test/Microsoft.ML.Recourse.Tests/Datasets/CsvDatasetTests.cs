@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.Recourse.Actions;
@@ -8,7 +9,7 @@ namespace Microsoft.ML.Recourse.Tests.Datasets;
 
 public class CsvDatasetTests
 {
-    internal static string ExampleDirectory => Path.Combine(RepositoryRoot(), "docs", "examples", "user-data");
+    internal static string ExampleDirectory => Path.Combine(RepositoryPaths.Root, "docs", "examples", "user-data");
 
     internal static string ExampleData => Path.Combine(ExampleDirectory, "credit.csv");
 
@@ -137,11 +138,4 @@ public class CsvDatasetTests
         return (Path.Combine(dir, "data.csv"), Path.Combine(dir, "schema.json"));
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.Recourse.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException($"No Microsoft.ML.Recourse.sln above {AppContext.BaseDirectory}.");
-    }
 }

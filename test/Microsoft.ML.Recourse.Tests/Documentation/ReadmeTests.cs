@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Text.RegularExpressions;
 
 namespace Microsoft.ML.Recourse.Tests.Documentation;
@@ -6,17 +7,10 @@ namespace Microsoft.ML.Recourse.Tests.Documentation;
 // tool has: these tests keep the README from drifting away from the code.
 public class ReadmeTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.Recourse.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Microsoft.ML.Recourse.sln) was not found above the test binaries.");
-    }
-
     [Fact]
     public void QuickStart_IsTheQuickstartSample()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryPaths.Root;
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var block = Regex.Match(readme, "## Quick start.*?```csharp\n(.*?)```", RegexOptions.Singleline);
         block.Success.Should().BeTrue("the README has a C# quick start");
@@ -27,7 +21,7 @@ public class ReadmeTests
     [Fact]
     public void CommandTable_ListsEveryCommand()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         foreach (var command in Microsoft.ML.Recourse.Cli.Program.BuildRootCommand().Subcommands)
             readme.Should().Contain($"| `{command.Name}` |", $"the README's command table should describe '{command.Name}'");
     }
@@ -35,7 +29,7 @@ public class ReadmeTests
     [Fact]
     public void Readme_HasExactlyTheTwoSetUpCommands()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var setup = Regex.Match(readme, "## Two commands.*?```bash\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
         setup.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('#')[0].Trim())
             .Should().Equal("dotnet run --project src/Microsoft.ML.Recourse.Cli -- demo", "./test.sh");
