@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.ML.Recourse.MultiAgent.Experiments;
+using Microsoft.ML.Recourse.Experiments;
 using Spectre.Console;
+using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 

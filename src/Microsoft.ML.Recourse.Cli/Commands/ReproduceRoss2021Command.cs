@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Recourse.Calibration;
-using Microsoft.ML.Recourse.Evaluation.Experiments;
+using Microsoft.ML.Recourse.Experiments;
 using Spectre.Console;
+using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.ML.Recourse.Evaluation.Experiments;
+using Microsoft.ML.Recourse.Experiments;
 using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;

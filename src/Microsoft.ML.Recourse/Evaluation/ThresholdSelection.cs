@@ -24,6 +24,22 @@ public static class ThresholdSelection
         return grid;
     }
 
+    /// <summary>The validation grid of the recourse-aware trainers: 0, 0.05, …, 1, as the reference code.</summary>
+    public static IReadOnlyList<double> TrainingGrid { get; } = Grid(1, 21);
+
+    /// <summary>F1 of the favourable class at each candidate threshold (0 where it is undefined).</summary>
+    /// <param name="scores">g(x) of each row.</param>
+    /// <param name="labels">The true label of each row.</param>
+    /// <param name="candidates">The thresholds to try, in order.</param>
+    public static double[] F1ByThreshold(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, IReadOnlyList<double> candidates)
+    {
+        Contracts.CheckValue(candidates, nameof(candidates));
+        var f1 = new double[candidates.Count];
+        for (int k = 0; k < f1.Length; k++)
+            f1[k] = BinaryClassificationMetrics.Compute(scores, labels, candidates[k]).F1Score;
+        return f1;
+    }
+
     /// <summary>
     /// Returns the candidate with the largest F1, the first one on ties (a strict &gt; scan that starts from F1 = 0,
     /// as the reference code), or <see langword="null"/> when every candidate has F1 = 0 (no row is labelled favourable,
@@ -33,14 +49,14 @@ public static class ThresholdSelection
     /// <param name="labels">The true label of each row.</param>
     /// <param name="candidates">The thresholds to try, in order.</param>
     public static ThresholdChoice? MaximizeF1(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, IReadOnlyList<double> candidates)
+        => FirstMaximum(candidates, F1ByThreshold(scores, labels, candidates));
+
+    /// <summary>The first candidate with the largest positive F1 of <paramref name="f1"/>, or <see langword="null"/> when all are 0.</summary>
+    internal static ThresholdChoice? FirstMaximum(IReadOnlyList<double> candidates, IReadOnlyList<double> f1)
     {
-        Contracts.CheckValue(candidates, nameof(candidates));
         ThresholdChoice? best = null;
-        foreach (double threshold in candidates)
-        {
-            double f1 = BinaryClassificationMetrics.Compute(scores, labels, threshold).F1Score;
-            if (f1 > (best?.Value ?? 0)) best = new ThresholdChoice(threshold, f1);
-        }
+        for (int k = 0; k < f1.Count; k++)
+            if (f1[k] > (best?.Value ?? 0)) best = new ThresholdChoice(candidates[k], f1[k]);
         return best;
     }
 

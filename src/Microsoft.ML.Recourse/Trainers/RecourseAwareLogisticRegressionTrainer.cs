@@ -1,4 +1,5 @@
 using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Trainers;
 
@@ -9,7 +10,7 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [RecourseAwareLogisticRegression](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.PerturbationDirection,System.String,System.String,System.Int32,System.Int32,System.Double))
+/// To create this trainer, use [RecourseAwareLogisticRegression](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Int32,System.Int32,System.Double))
 /// or [RecourseAwareLogisticRegression(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareLogisticRegressionTrainer.Options)).
 ///
 /// ### Trainer Characteristics

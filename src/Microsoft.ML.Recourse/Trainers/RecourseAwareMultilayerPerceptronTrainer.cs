@@ -1,4 +1,5 @@
 using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Trainers;
 
@@ -9,7 +10,7 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
+/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
 /// or [RecourseAwareMultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer.Options)).
 ///
 /// ### Trainer Characteristics
@@ -23,7 +24,7 @@ namespace Microsoft.ML.Recourse.Trainers;
 ///
 /// ### Training Algorithm Details
 /// The objective is E[w_y·BCE(g(x), y) + λ·BCE(g(x + δ*), 1)] with δ* = argmin_{δ∈Δ(x)} cᵀδ, the one-step
-/// perturbation of <xref:Microsoft.ML.Recourse.PerturbationDirection> (c = −∇ₓg by default: the action that most
+/// perturbation of <xref:Microsoft.ML.Recourse.Actions.PerturbationDirection> (c = −∇ₓg by default: the action that most
 /// raises g to first order). Before every Adam step δ* is recomputed for each batch row from a separate train-mode
 /// pass (its own dropout masks), as in the reference code; it is a constant of the step (no gradient flows through
 /// it), and a row whose δ* is 0 gets no recourse term. The class weight w_y applies to the classification term only.

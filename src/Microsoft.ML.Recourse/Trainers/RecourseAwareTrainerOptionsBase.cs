@@ -32,7 +32,7 @@ public abstract class RecourseAwareTrainerOptionsBase : ScorerTrainerOptionsBase
     internal static class RecourseDefaults
     {
         public const double RecourseWeight = 0.8;
-        public const Recourse.PerturbationDirection PerturbationDirection = Recourse.PerturbationDirection.Recourse;
+        public const Actions.PerturbationDirection PerturbationDirection = Actions.PerturbationDirection.Recourse;
     }
 
     private protected override void Check()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Solvers;
 
@@ -8,9 +9,6 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// <summary>What the two recourse-aware trainers share: the recourse loss term and the choice of θ₀.</summary>
 internal sealed class RecourseAwareTraining
 {
-    /// <summary>The decision thresholds tried on the validation rows: 0, 0.05, …, 1, as the reference code.</summary>
-    public static IReadOnlyList<double> ThresholdGrid { get; } = Enumerable.Range(0, 21).Select(k => k / 20.0).ToArray();
-
     public RecourseAwareTraining(RecourseAwareTrainerOptionsBase options)
     {
         ActionSet = options.ActionSet!;
@@ -43,28 +41,17 @@ internal sealed class RecourseAwareTraining
         }
         var scores = new double[validationLabels.Length];
         model.ScoreBatch(validationFeatures, scores);
-        var f1 = ThresholdGrid.Select(t => F1(scores, validationLabels, t)).ToArray();
-        int best = 0;
-        for (int k = 1; k < f1.Length; k++)
-            if (f1[k] > f1[best]) best = k;
-        log("validation F1 by threshold: " + string.Join(", ", ThresholdGrid.Select((t, k) => string.Create(CultureInfo.InvariantCulture, $"{t:0.00}:{f1[k]:0.####}"))));
-        log(FormattableString.Invariant($"decision threshold θ₀ = {ThresholdGrid[best]:0.00} (the first highest validation F1, {f1[best]:0.####})"));
-        return ThresholdGrid[best];
-    }
-
-    /// <summary>F1 of the favourable class when rows with g ≥ <paramref name="threshold"/> are predicted favourable; 0 when it is undefined.</summary>
-    public static double F1(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, double threshold)
-    {
-        int truePositives = 0, falsePositives = 0, falseNegatives = 0;
-        for (int i = 0; i < scores.Length; i++)
+        var grid = ThresholdSelection.TrainingGrid;
+        var f1 = ThresholdSelection.F1ByThreshold(scores, validationLabels, grid);
+        log("validation F1 by threshold: " + string.Join(", ", grid.Select((t, k) => string.Create(CultureInfo.InvariantCulture, $"{t:0.00}:{f1[k]:0.####}"))));
+        if (ThresholdSelection.FirstMaximum(grid, f1) is { } choice)
         {
-            bool predicted = scores[i] >= threshold;
-            if (predicted && labels[i]) truePositives++;
-            else if (predicted) falsePositives++;
-            else if (labels[i]) falseNegatives++;
+            log(FormattableString.Invariant($"decision threshold θ₀ = {choice.Threshold:0.00} (the first highest validation F1, {choice.Value:0.####})"));
+            return choice.Threshold;
         }
-        int denominator = 2 * truePositives + falsePositives + falseNegatives;
-        return denominator == 0 ? 0 : 2.0 * truePositives / denominator;
+        // The reference code's argmax picks the first grid value when every F1 is 0.
+        log(FormattableString.Invariant($"every validation F1 is 0: θ₀ = {grid[0]:0.00}, the first grid value, as the reference code's argmax"));
+        return grid[0];
     }
 }
 

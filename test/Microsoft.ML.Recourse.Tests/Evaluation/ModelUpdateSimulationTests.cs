@@ -3,7 +3,7 @@ using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Evaluation;
-using Microsoft.ML.Recourse.Evaluation.Experiments;
+using Microsoft.ML.Recourse.Experiments;
 
 namespace Microsoft.ML.Recourse.Tests.Evaluation;
 

@@ -30,6 +30,23 @@ public class ThresholdSelectionTests
         => ThresholdSelection.MaximizeF1([0.9, 0.6], [false, false], [0, 0.5]).Should().BeNull();
 
     [Fact]
+    public void TrainingGrid_IsTheReferenceGridOf21Steps()
+    {
+        var grid = ThresholdSelection.TrainingGrid;
+        grid.Should().HaveCount(21);
+        for (int k = 0; k <= 20; k++) grid[k].Should().Be(k / 20.0);
+    }
+
+    [Fact]
+    public void F1ByThreshold_IsF1OfTheFavourableClassAtEachCandidate()
+    {
+        double[] scores = [0.9, 0.6, 0.2];
+        bool[] labels = [true, false, true];
+        // θ = 0: tp 2, fp 1 → 4/5; θ = 0.5: tp 1, fp 1, fn 1 → 1/2; θ = 0.95: no positive predicted → 0.
+        ThresholdSelection.F1ByThreshold(scores, labels, [0, 0.5, 0.95]).Should().Equal(0.8, 0.5, 0);
+    }
+
+    [Fact]
     public void ForPrecision_PicksTheThresholdWithTheClosestPrecision()
     {
         // Thresholds (distinct scores) and precision of g ≥ θ: 0.9 → 0, 0.8 → 1/2, 0.7 → 2/3, 0.2 → 2/4.

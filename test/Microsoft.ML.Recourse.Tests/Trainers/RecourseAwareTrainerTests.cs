@@ -1,5 +1,6 @@
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using Microsoft.ML.Recourse.Trainers;
@@ -73,7 +74,7 @@ public class RecourseAwareTrainerTests
         };
         var model = EstimatorConformance.Check(ctx => ctx.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(options),
             Blobs(), invalidSchemaInputs: InvalidSchemas(), invalidDataInputs: InvalidData());
-        RecourseAwareTraining.ThresholdGrid.Should().Contain(model.Threshold);
+        ThresholdSelection.TrainingGrid.Should().Contain(model.Threshold);
         ToyData.Accuracy(model.Transform(Blobs(400, seed: 2))).Should().BeGreaterThan(0.8);
     }
 
@@ -202,6 +203,17 @@ public class RecourseAwareTrainerTests
         model.Threshold.Should().Be(best / 20.0);
         log.Should().Contain(m => m.StartsWith("validation F1 by threshold: 0.00:", StringComparison.Ordinal));
         log.Should().Contain(m => m.StartsWith("selected epoch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SelectThreshold_EveryF1Zero_TakesTheFirstGridValueAndSaysSo()
+    {
+        // No validation row is favourable, so F1 is 0 at every grid threshold; the reference's argmax gives index 0.
+        var model = new LogisticRegressionModelParameters([1.0], 0);
+        var log = new List<string>();
+        double threshold = RecourseAwareTraining.SelectThreshold(model, [0.5, -0.5], [false, false], log.Add);
+        threshold.Should().Be(0);
+        log.Should().Contain(m => m.StartsWith("every validation F1 is 0", StringComparison.Ordinal));
     }
 
     private static double F1(double[] scores, bool[] labels, double threshold)

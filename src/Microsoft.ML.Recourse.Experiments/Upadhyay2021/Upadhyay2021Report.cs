@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using static Microsoft.ML.Recourse.Experiments.Upadhyay2021Experiment;
+using Microsoft.ML.Recourse.Evaluation;
+
+namespace Microsoft.ML.Recourse.Experiments;
+
+/// <summary>Writes the experiment's JSON, Markdown report and SVG figure (hand-written SVG), each atomically.</summary>
+internal static class Upadhyay2021Report
+{
+    public const string JsonFile = "results.json";
+    public const string MarkdownFile = "report.md";
+    public const string FigureFile = "validity-vs-cost.svg";
+
+    private static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c"];
+
+    public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
+    {
+        return AtomicFile.WriteAllText(outputDirectory, new[] { (JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine)), (FigureFile, Figure(result)) });
+    }
+
+    public static string ToJson(Result result)
+    {
+        var o = result.Options;
+        object Shift(ShiftReport s) => new
+        {
+            name = s.Name,
+            description = s.Description,
+            beforeRows = s.BeforeRows,
+            afterRows = s.AfterRows,
+            features = s.Features,
+            folds = s.Result.Folds.Select(f => new { fold = f.Fold, m1Accuracy = f.M1Accuracy, m2Accuracy = f.M2Accuracy, rows = f.RowsNeedingRecourse }),
+            methods = s.Result.Methods.Select(m => new
+            {
+                name = m.Method,
+                m1Validity = m.M1Validity,
+                m1ValiditySd = m.M1ValiditySd,
+                m2Validity = m.M2Validity,
+                m2ValiditySd = m.M2ValiditySd,
+                cost = m.Cost,
+                costSd = m.CostSd,
+                msPerRow = m.MillisecondsPerRow,
+                folds = m.Folds.Select(f => new { fold = f.Fold, rows = f.Rows, m1Validity = f.M1Validity, m2Validity = f.M2Validity, cost = f.Cost, msPerRow = f.MillisecondsPerRow, lambda = f.RecourseWeight }),
+            }),
+        };
+        var document = new
+        {
+            paper = "Upadhyay, Joshi, Lakkaraju. Towards Robust and Reliable Algorithmic Recourse. NeurIPS 2021.",
+            protocol = new
+            {
+                seed = o.Seed,
+                baseModel = "logistic regression (Adam, 100 epochs, batch 32, lr 0.01, L2 1/n = scikit-learn C = 1, no class weights)",
+                threshold = 0.5,
+                folds = 5,
+                robustnessRadius = o.RobustnessRadius,
+                lambda = "chosen per fold on M1's training negatives from 0.1, 0.2, …, 1.0 (reference protocol)",
+                actionSet = "reference actionability; mutable features bounded to the range observed before the shift",
+                sweepRadii = o.SweepRadii,
+                certificate = new { epsilon = o.CertificateEpsilon, delta = o.CertificateDelta, retrains = o.CertificateRetrains, fold = 0 },
+            },
+            shifts = result.Shifts.Select(Shift),
+            sweep = result.Sweep.Select(p => new { shift = p.Shift, method = p.Method, radius = p.Radius, m1Validity = p.M1Validity, m2Validity = p.M2Validity, m2ValiditySd = p.M2ValiditySd, cost = p.Cost }),
+            certificates = result.Certificates.Select(c => new
+            {
+                shift = c.Shift,
+                fold = c.Fold,
+                epsilon = c.Epsilon,
+                delta = c.Delta,
+                retrains = c.Retrains,
+                allowedMisses = c.AllowedMisses,
+                rows = c.Rows,
+                certifiedRadius = c.CertifiedRadius,
+                radii = c.Radii.Select(r => new { radius = r.RobustnessRadius, misses = r.Misses, certified = r.IsCertified, cost = r.MeanCost, m1Validity = r.M1Validity }),
+            }),
+            retraining = result.Retraining.Select(Shift),
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }) + "\n";
+    }
+
+    public static string ToMarkdown(Result result, string commandLine)
+    {
+        var o = result.Options;
+        var sb = new StringBuilder();
+        sb.AppendLine("# Upadhyay, Joshi & Lakkaraju (2021): recourse under model updates");
+        sb.AppendLine();
+        sb.AppendLine($"Produced by `{commandLine}`. Method and differences from the reference: `docs/robust-recourse.md`.");
+        sb.AppendLine();
+        sb.AppendLine(I($"Protocol: M1 trained before the shift, M2 after it (logistic regression, different seeds); recourse computed with M1 for the test-chunk rows M1 rejects; 5 folds; M2 validity = share of those rows whose counterfactual M2 accepts (invalidation = 1 − M2 validity); cost = mean L1 cost in standardised units of the actions returned; δ_max = {o.RobustnessRadius} for robust and robustIp; λ of robust chosen per fold by the reference protocol. Means ± population standard deviations over folds."));
+        foreach (var s in result.Shifts) AppendShift(sb, s);
+        sb.AppendLine();
+        sb.AppendLine("## Robustness radius sweep (mean over folds)");
+        sb.AppendLine();
+        sb.AppendLine("| shift | method | δ_max | M1 validity | M2 validity | cost |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var p in result.Sweep)
+            sb.AppendLine(I($"| {p.Shift} | {p.Method} | {p.Radius} | {F(p.M1Validity)} | {F(p.M2Validity)} ± {F(p.M2ValiditySd)} | {F(p.Cost)} |"));
+        sb.AppendLine();
+        sb.AppendLine($"![M2 validity vs cost]({FigureFile})");
+        sb.AppendLine();
+        sb.AppendLine("## PAC certificates of validity after retraining (fold 0)");
+        sb.AppendLine();
+        sb.AppendLine(I($"Each of n = {o.CertificateRetrains} draws retrains M2 on a bootstrap resample of the post-shift training rows with a fresh seed and checks the robust recourse of one rejected row drawn at random; radii are tested from the largest down (fixed-sequence testing) and a radius is certified when its misses are ≤ k*(n, ε = {o.CertificateEpsilon}, δ = {o.CertificateDelta}). Certified means: with probability ≥ 1 − δ, a new retrain of this kind invalidates the recourse of a random rejected person with probability ≤ ε. It assumes retrains are i.i.d. draws of the simulated kind."));
+        sb.AppendLine();
+        sb.AppendLine("| shift | rows | k* | misses per δ_max (✓ certified) | smallest certified δ_max |");
+        sb.AppendLine("|---|---:|---:|---|---:|");
+        foreach (var c in result.Certificates)
+            sb.AppendLine(I($"| {c.Shift} | {c.Rows} | {c.AllowedMisses} | {string.Join(", ", c.Radii.Select(r => I($"{r.RobustnessRadius}: {r.Misses}{(r.IsCertified ? " ✓" : "")}")))} | {(c.CertifiedRadius is double r ? r.ToString(CultureInfo.InvariantCulture) : "none")} |"));
+        sb.AppendLine();
+        sb.AppendLine("## Retraining shifts of the seed data sets");
+        sb.AppendLine();
+        sb.AppendLine("Fresh sample: M1 and M2 trained on disjoint halves of the rows; seed: the same rows, another training seed. Action sets are the data sets' own (δ_max = 0.75 standardised units per feature).");
+        foreach (var s in result.Retraining) AppendShift(sb, s);
+        return sb.ToString();
+    }
+
+    private static void AppendShift(StringBuilder sb, ShiftReport s)
+    {
+        sb.AppendLine();
+        sb.AppendLine($"## {s.Name}");
+        sb.AppendLine();
+        sb.AppendLine(I($"{s.Description}. {s.BeforeRows} rows before, {s.AfterRows} after, {s.Features} features. M1 accuracy {F(s.Result.Folds.Average(f => f.M1Accuracy))}, M2 accuracy {F(s.Result.Folds.Average(f => f.M2Accuracy))}, rows needing recourse per fold: {string.Join(", ", s.Result.Folds.Select(f => f.RowsNeedingRecourse))}."));
+        sb.AppendLine();
+        sb.AppendLine("| method | M1 validity | M2 validity (mean ± sd) | cost | ms per recourse |");
+        sb.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var m in s.Result.Methods)
+            sb.AppendLine(I($"| {m.Method} | {F(m.M1Validity)} | {F(m.M2Validity)} ± {F(m.M2ValiditySd)} | {F(m.Cost)} | {m.MillisecondsPerRow:0.###} |"));
+        var lambdas = s.Result.Methods.SelectMany(m => m.Folds).Where(f => f.RecourseWeight is not null).Select(f => f.RecourseWeight!.Value).ToArray();
+        if (lambdas.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(I($"λ chosen per fold for robust: {string.Join(", ", lambdas.Select(l => l.ToString("0.0", CultureInfo.InvariantCulture)))}."));
+        }
+    }
+
+    /// <summary>M2 validity against cost as δ_max varies: one panel per shift, one line per robust method.</summary>
+    public static string Figure(Result result)
+    {
+        const int panelWidth = 300, panelHeight = 240, left = 50, top = 50, gap = 40;
+        var shifts = result.Sweep.Select(p => p.Shift).Distinct().ToArray();
+        int width = left + shifts.Length * (panelWidth + gap), height = top + panelHeight + 70;
+        var sb = new StringBuilder();
+        sb.AppendLine(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">"));
+        sb.AppendLine(I($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
+        sb.AppendLine(I($"<text x=\"{left}\" y=\"20\" font-size=\"14\">M2 validity vs L1 cost as δ_max varies (ROAR = robust, robust integer program = robustIp; labels = δ_max)</text>"));
+        var methods = result.Sweep.Select(p => p.Method).Distinct().ToArray();
+        for (int m = 0; m < methods.Length; m++)
+        {
+            sb.AppendLine(I($"<line x1=\"{left + m * 160}\" y1=\"36\" x2=\"{left + m * 160 + 20}\" y2=\"36\" stroke=\"{Colours[m % Colours.Length]}\" stroke-width=\"2\"/>"));
+            sb.AppendLine(I($"<text x=\"{left + m * 160 + 25}\" y=\"40\">{methods[m]}</text>"));
+        }
+        for (int s = 0; s < shifts.Length; s++)
+        {
+            var points = result.Sweep.Where(p => p.Shift == shifts[s] && double.IsFinite(p.Cost) && double.IsFinite(p.M2Validity)).ToArray();
+            double x0 = left + s * (panelWidth + gap), y0 = top;
+            double maxCost = points.Length == 0 ? 1 : points.Max(p => p.Cost) * 1.1;
+            double X(double cost) => x0 + cost / maxCost * panelWidth;
+            double Y(double validity) => y0 + (1 - validity) * panelHeight;
+            sb.AppendLine(I($"<rect x=\"{x0}\" y=\"{y0}\" width=\"{panelWidth}\" height=\"{panelHeight}\" fill=\"none\" stroke=\"#888\"/>"));
+            sb.AppendLine(I($"<text x=\"{x0 + panelWidth / 2}\" y=\"{y0 - 4}\" text-anchor=\"middle\">{shifts[s]}</text>"));
+            for (int t = 0; t <= 4; t++)
+            {
+                double v = t / 4.0;
+                sb.AppendLine(I($"<text x=\"{x0 - 4}\" y=\"{Y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.##}</text>"));
+                sb.AppendLine(I($"<text x=\"{X(maxCost * v):0.#}\" y=\"{y0 + panelHeight + 14}\" text-anchor=\"middle\">{maxCost * v:0.#}</text>"));
+            }
+            sb.AppendLine(I($"<text x=\"{x0 + panelWidth / 2}\" y=\"{y0 + panelHeight + 30}\" text-anchor=\"middle\">mean L1 cost</text>"));
+            if (s == 0) sb.AppendLine(I($"<text x=\"14\" y=\"{y0 + panelHeight / 2}\" transform=\"rotate(-90 14 {y0 + panelHeight / 2})\" text-anchor=\"middle\">M2 validity</text>"));
+            for (int m = 0; m < methods.Length; m++)
+            {
+                var line = points.Where(p => p.Method == methods[m]).OrderBy(p => p.Radius).ToArray();
+                if (line.Length == 0) continue;
+                string colour = Colours[m % Colours.Length];
+                sb.AppendLine(I($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{string.Join(' ', line.Select(p => I($"{X(p.Cost):0.#},{Y(p.M2Validity):0.#}")))}\"/>"));
+                foreach (var p in line)
+                {
+                    sb.AppendLine(I($"<circle cx=\"{X(p.Cost):0.#}\" cy=\"{Y(p.M2Validity):0.#}\" r=\"3\" fill=\"{colour}\"/>"));
+                    sb.AppendLine(I($"<text x=\"{X(p.Cost) + 4:0.#}\" y=\"{Y(p.M2Validity) - 4:0.#}\" fill=\"{colour}\" font-size=\"9\">{p.Radius}</text>"));
+                }
+            }
+        }
+        sb.AppendLine("</svg>");
+        return sb.ToString();
+    }
+
+    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "–";
+
+    private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,172 @@
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Solvers;
+
+namespace Microsoft.ML.Recourse;
+
+/// <summary>
+/// The one-step recourse generator (called "adversarial training" in Ross, Lakkaraju &amp; Bastani 2021): for each
+/// row it linearises the model, g(x + δ) ≈ g(x) + ∇ₓg(x)ᵀδ, and returns the corner δ* = argmin_{δ∈Δ(x)} cᵀδ with
+/// c = −∇ₓg (<see cref="PerturbationDirection.Recourse"/>, the action that most raises g to first order) or c = +∇ₓg
+/// (<see cref="PerturbationDirection.ReferenceCode"/>, the published code's sign). One step, no iteration, no cost
+/// term: the row has recourse when g(x + δ*) ≥ θ₀.
+/// </summary>
+/// <remarks>
+/// <format type="text/markdown"><![CDATA[
+/// To create this generator, use [OneStep](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,Microsoft.ML.Recourse.Actions.PerturbationDirection))
+/// or [OneStep(Options)](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,Microsoft.ML.Recourse.OneStepGenerator.Options)).
+///
+/// ### Generator Characteristics
+/// | | |
+/// | -- | -- |
+/// | Model | An IDifferentiableScorer (input gradients); for black boxes use LinearIntegerProgram with a LIME surrogate |
+/// | Action set | Any; closed form without general constraints, one Clp linear program per row with them |
+/// | Batched / parallel | g and ∇ₓg in batches; blocks of rows in parallel for large inputs |
+///
+/// ### Details
+/// Coordinates with ∂g/∂xⱼ = 0 keep δⱼ = 0. With general constraints the linear program relaxes grids and one-hot
+/// indicators to their hull; a relaxed optimum that is not an allowed action is rejected by the Δ gate and the row
+/// gets no recourse (the message says why). The reference code counts recourse when g(x + δ*) &gt; θ₀ (strict); here,
+/// as for every generator, g(x + δ*) ≥ θ₀.
+/// ]]></format>
+/// </remarks>
+/// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, PerturbationDirection)"/>
+/// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, Options)"/>
+public sealed class OneStepGenerator : IRecourseGenerator
+{
+    internal const string GeneratorName = "onestep";
+
+    // Rows per block: one batched pass and one unit of parallel work.
+    private const int BlockRows = 512;
+
+    internal OneStepGenerator(Options options)
+    {
+        Contracts.CheckValue(options, nameof(options));
+        Contracts.CheckParam(Enum.IsDefined(options.Direction), nameof(options.Direction), $"Unknown perturbation direction {options.Direction}.");
+        Contracts.CheckParam(options.NumberOfThreads is null || options.NumberOfThreads >= 1, nameof(options.NumberOfThreads),
+            FormattableString.Invariant($"Must be ≥ 1 or null; got {options.NumberOfThreads}."));
+        Direction = options.Direction;
+        NumberOfThreads = options.NumberOfThreads;
+    }
+
+    /// <inheritdoc/>
+    public string Name => GeneratorName;
+
+    /// <summary>Gets which corner of Δ(x) the step picks.</summary>
+    public PerturbationDirection Direction { get; }
+
+    /// <summary>Gets the largest number of threads used, or <see langword="null"/> for as many as the machine offers.</summary>
+    public int? NumberOfThreads { get; }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="model"/> is not an <see cref="IDifferentiableScorer"/>; the threshold lies outside (0, 1); the
+    /// action set's feature count differs from the model's; a row holds a non-finite value.
+    /// </exception>
+    public IReadOnlyList<RecourseResult> Generate(IScorer model, double threshold, ActionSet actionSet, ReadOnlyMemory<double> rows,
+        CancellationToken cancellationToken = default)
+    {
+        RecourseGate.CheckArguments(model, threshold, actionSet, rows);
+        if (model is not IDifferentiableScorer differentiable)
+            throw new ArgumentOutOfRangeException(nameof(model),
+                $"The one-step generator needs the model's input gradient, but {model.GetType().Name} is not an {nameof(IDifferentiableScorer)}. " +
+                "For a black-box model use LinearIntegerProgram with a LIME surrogate (ctx.Recourse.Generators.LinearIntegerProgram).");
+        var perturbation = new OneStepPerturbation(actionSet, Direction);
+        int d = model.FeatureCount, count = rows.Length / d;
+        var results = new RecourseResult[count];
+        int blocks = (count + BlockRows - 1) / BlockRows;
+        if (blocks <= 1 || NumberOfThreads == 1)
+        {
+            var buffers = new BlockBuffers(d);
+            for (int b = 0; b < blocks; b++)
+                RunBlock(b, differentiable, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+        }
+        else
+        {
+            var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = NumberOfThreads ?? -1 };
+            Parallel.For(0, blocks, parallel, () => new BlockBuffers(d), (b, _, buffers) =>
+            {
+                RunBlock(b, differentiable, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+                return buffers;
+            }, _ => { });
+        }
+        return results;
+    }
+
+    private static void RunBlock(int block, IDifferentiableScorer model, double threshold, OneStepPerturbation perturbation, ReadOnlySpan<double> allRows,
+        RecourseResult[] results, BlockBuffers buffers, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int d = model.FeatureCount, first = block * BlockRows, count = Math.Min(BlockRows, results.Length - first);
+        var rows = allRows.Slice(first * d, count * d);
+        var scores = buffers.Scores.AsSpan(0, count);
+        var gradients = buffers.Gradients.AsSpan(0, count * d);
+        var deltas = buffers.Deltas.AsSpan(0, count * d);
+        var statuses = buffers.Statuses.AsSpan(0, count);
+        CheckFinite(rows, first, perturbation.ActionSet);
+        model.ScoreAndInputGradientBatch(rows, scores, gradients);
+        perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
+        for (int r = 0; r < count; r++)
+        {
+            int row = first + r;
+            var x = rows.Slice(r * d, d);
+            results[row] = statuses[r] == LinearProgramStatus.Optimal
+                ? RecourseGate.Accept(GeneratorName, row, model, threshold, perturbation.ActionSet, x, deltas.Slice(r * d, d), scores[r])
+                : NoStep(row, x, gradients.Slice(r * d, d), scores[r], perturbation, cancellationToken);
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<double> rows, int first, ActionSet actionSet)
+    {
+        int at = 0;
+        while (at < rows.Length && double.IsFinite(rows[at])) at++;
+        if (at == rows.Length) return;
+        int d = actionSet.FeatureCount;
+        throw new ArgumentOutOfRangeException("rows", FormattableString.Invariant(
+            $"Feature '{actionSet.Features[at % d].Name}' of row {first + at / d} is not finite ({rows[at]})."));
+    }
+
+    // A row whose linear program has no optimum: re-solve it on the general path for the solver's message.
+    private static RecourseResult NoStep(int row, ReadOnlySpan<double> x, ReadOnlySpan<double> gradient, double score, OneStepPerturbation perturbation,
+        CancellationToken cancellationToken)
+    {
+        var result = perturbation.Minimize(x, gradient, cancellationToken);
+        string reason = result.Message ?? result.Status.ToString();
+        return result.Status switch
+        {
+            LinearProgramStatus.Infeasible => RecourseGate.None(score, RecourseStatus.Infeasible,
+                $"Row {row}: no action satisfies the action set's constraints from this row, so no action can flip the model ({reason})."),
+            LinearProgramStatus.Limit => RecourseGate.None(score, RecourseStatus.Limit, $"Row {row}: the solver stopped at a limit ({reason})."),
+            _ => RecourseGate.None(score, RecourseStatus.NotFound, $"Row {row}: the one-step program has no optimum ({result.Status}: {reason})."),
+        };
+    }
+
+    private sealed class BlockBuffers(int featureCount)
+    {
+        public double[] Scores { get; } = new double[BlockRows];
+
+        public double[] Gradients { get; } = new double[BlockRows * featureCount];
+
+        public double[] Deltas { get; } = new double[BlockRows * featureCount];
+
+        public LinearProgramStatus[] Statuses { get; } = new LinearProgramStatus[BlockRows];
+    }
+
+    /// <summary>Options for the <see cref="OneStepGenerator"/>, used by <see cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, Options)"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>Gets which corner of Δ(x) the step picks; <see cref="PerturbationDirection.Recourse"/> by default.</summary>
+        public PerturbationDirection Direction { get; init; } = Defaults.Direction;
+
+        /// <summary>
+        /// Gets the largest number of threads working on blocks of rows, or <see langword="null"/> for as many as the
+        /// machine offers. Results do not depend on it. Range: value ≥ 1.
+        /// </summary>
+        public int? NumberOfThreads { get; init; }
+
+        internal static class Defaults
+        {
+            public const PerturbationDirection Direction = PerturbationDirection.Recourse;
+        }
+    }
+}
