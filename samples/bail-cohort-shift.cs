@@ -1,5 +1,6 @@
 #:project ../src/Microsoft.ML.Recourse/Microsoft.ML.Recourse.csproj
 #:property PublishAot=false
+// requires-data: bail/bail_train.csv bail/bail_test.csv
 
 // Bail: why test F1 swings from seed to seed (docs/results/ross2021/README.md). The reference test rows come from the
 // 1980 file, whose FOLLOW values lie far outside the 1978 training file's, and about three quarters of the validation

@@ -1,5 +1,6 @@
 #:project ../src/Microsoft.ML.Recourse/Microsoft.ML.Recourse.csproj
 #:property PublishAot=false
+// requires-data: german/german.csv
 
 // German credit: train a recourse-aware MLP (Ross et al. 2021, λ = 0.8), attach one-step and integer-program recourse
 // to the test rows it rejects, and audit both by personal status and sex.

@@ -2,6 +2,7 @@ using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Trainers;
 using Xunit.Abstractions;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Calibration;
 
@@ -12,7 +13,7 @@ namespace Microsoft.ML.Recourse.Tests.Calibration;
 /// </summary>
 public class PareGermanTests(ITestOutputHelper output)
 {
-    [Fact]
+    [ReferenceDataFact]
     public void Pare_GermanRecourseAwareModel_CertifiesAndKeepsRecourse()
     {
         var context = new RecourseContext(0);

@@ -3,6 +3,7 @@ using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
 using static Microsoft.ML.Recourse.Actions.FeatureActionability;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Datasets;
 
@@ -25,7 +26,7 @@ public class DatasetsCatalogTests
         { "synthetic", 4000, 500, 500 },
     };
 
-    [Theory]
+    [ReferenceDataTheory]
     [MemberData(nameof(SplitSizes))]
     public void Load_SplitSizes_AreTheReferenceSizes(string name, int train, int validation, int test)
     {
@@ -37,7 +38,7 @@ public class DatasetsCatalogTests
         data.GetFeatureMatrix(DatasetSplit.Test).Should().HaveCount(test * data.FeatureCount);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", 32560)]
     [InlineData("compas", 6172)]
     [InlineData("german", 1000)]
@@ -49,7 +50,7 @@ public class DatasetsCatalogTests
         ids.Should().HaveCount(rows).And.OnlyHaveUniqueItems();
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Bail_TestFile_Has8923RowsAfterPreprocessing()
     {
         var train = ReferenceDatasets.BailFile(DataDirectory.Locate(ReferenceDatasets.BailTrainFile), null);
@@ -60,7 +61,7 @@ public class DatasetsCatalogTests
         test.Table.Labels.Count(l => l).Should().Be(5581);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", "age,education-num,capital-gain,capital-loss,hours-per-week,isWhite,native-country-United-States,marital-status-Married,isMale")]
     [InlineData("compas", "age,priors_count,length_of_stay,days_b_screening_arrest,isMale,isCaucasian,c_charge_degree_F")]
     [InlineData("german", "duration,amount,age,personal_status_sex_1,personal_status_sex_2,personal_status_sex_3,personal_status_sex_5")]
@@ -79,7 +80,7 @@ public class DatasetsCatalogTests
         data.Features.Should().OnlyContain(f => f.Description != null && f.Description.Length > 0);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", "education-num", IncreaseOnly, "hours-per-week", Free)]
     [InlineData("compas", "priors_count", Free, null, Immutable)]
     [InlineData("german", "amount", Free, "age", IncreaseOnly)]
@@ -103,7 +104,7 @@ public class DatasetsCatalogTests
 
     // Favourable rates over all preprocessed rows (bail: the train file), from the fixture script:
     // adult 7,841 / 32,560 = 0.24081695…, compas 3,363 / 6,172 = 0.54488010…, german 300 / 1,000, bail 4,975 / 7,911 = 0.62887119….
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", 7841)]
     [InlineData("compas", 3363)]
     [InlineData("german", 300)]
@@ -114,7 +115,7 @@ public class DatasetsCatalogTests
         AllSplits(name == "bail").Sum(s => data.GetLabels(s).Count(l => l)).Should().Be(positives);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", false)]
     [InlineData("compas", false)]
     [InlineData("german", false)]
@@ -144,7 +145,7 @@ public class DatasetsCatalogTests
     }
 
     // Fixture: pandas mean and std (ddof=1) of each z-scored column.
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", "age", 38.581633906633904, 13.640641827464046)]
     [InlineData("adult", "capital-gain", 1077.615171990172, 7385.402998549865)]
     [InlineData("adult", "hours-per-week", 40.437469287469284, 12.347618058480544)]
@@ -182,7 +183,7 @@ public class DatasetsCatalogTests
             [0, 1, 1, 0, 0, 0, 0, 0, 0, 1, -0.1409691865544394, 0.145226665718427, 2.4088847136383413, -0.8845225376597868, 0.012642564360090132, -5.1995987502222185] },
     };
 
-    [Theory]
+    [ReferenceDataTheory]
     [MemberData(nameof(ReferenceSplits))]
     public void Load_Splits_AreTheReferenceSplits(string name, int seed, int[] trainIds, int[] validationIds, int[] testIds, int[] positives, double[] firstTestRow)
     {
@@ -199,7 +200,7 @@ public class DatasetsCatalogTests
         floats.Should().Equal(row.Select(v => (float)v));
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("adult", "isWhite", "White", "Non-white")]
     [InlineData("adult", "isMale", "Male", "Female")]
     [InlineData("compas", "isCaucasian", "Caucasian", "Non-Caucasian")]
@@ -217,7 +218,7 @@ public class DatasetsCatalogTests
             groups[i].Should().Be(x[i * data.FeatureCount + j] == 1 ? one : zero);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void German_GroupColumn_IsPersonalStatusCodeAndNotAFeature()
     {
         var data = Load("german");
@@ -229,7 +230,7 @@ public class DatasetsCatalogTests
             x[i * 7 + data.Features.Select(f => f.Name).ToList().IndexOf("personal_status_sex_" + codes[i])].Should().Be(1);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Load_FeatureInfo_ConvertsBackToOriginalUnits()
     {
         var data = Load("adult");
@@ -262,7 +263,7 @@ public class DatasetsCatalogTests
         }
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void German_MalformedValue_ThrowsFormatExceptionNamingFileLineAndColumn()
     {
         string dir = Directory.CreateTempSubdirectory("recourse-bad-").FullName;
@@ -281,7 +282,7 @@ public class DatasetsCatalogTests
         }
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Adult_UnknownIncomeClass_ThrowsFormatExceptionNamingLine()
     {
         string dir = Directory.CreateTempSubdirectory("recourse-bad-").FullName;
@@ -314,7 +315,7 @@ public class DatasetsCatalogTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("splitSeed");
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Load_NameIsCaseInsensitiveAndLogs()
     {
         var ctx = new RecourseContext(seed: 1);
@@ -380,7 +381,7 @@ public class DatasetsCatalogTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void GetFeatureMatrix_ReturnsACopy()
     {
         var data = Load("german");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Datasets;
 
@@ -14,7 +15,7 @@ public class ShiftDatasetsTests
 
     private static ShiftDataset Load(string name) => Cache.GetOrAdd(name, n => new RecourseContext(seed: 1).Datasets.LoadShift(n));
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("german-correction", 1000, 1000, 7)]
     [InlineData("sba-temporal", 1159, 2102, 26)]
     [InlineData("student-geospatial", 423, 649, 54)]
@@ -27,7 +28,7 @@ public class ShiftDatasetsTests
         shift.FeatureCount.Should().Be(features);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void GermanCorrection_Features_AreReducedAndShareTheCorrectedCodes()
     {
         var shift = Load("german-correction");
@@ -44,7 +45,7 @@ public class ShiftDatasetsTests
         }
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void SbaTemporal_LeakingChargeOffColumns_AreDropped()
     {
         var names = Load("sba-temporal").Features.Select(f => f.Name).ToArray();
@@ -52,7 +53,7 @@ public class ShiftDatasetsTests
         names.Should().Contain(["ApprovalFY", "Term", "RevLineCr_N", "RevLineCr_Y"]);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void StudentGeospatial_LabelIsFailingAndSchoolIsNoFeature()
     {
         var shift = Load("student-geospatial");
@@ -64,7 +65,7 @@ public class ShiftDatasetsTests
         after.Should().Be(100);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("german-correction")]
     [InlineData("sba-temporal")]
     [InlineData("student-geospatial")]
@@ -84,7 +85,7 @@ public class ShiftDatasetsTests
         testIds.Should().HaveCount(shift.BeforeRowCount).And.OnlyHaveUniqueItems();
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("german-correction")]
     [InlineData("sba-temporal")]
     [InlineData("student-geospatial")]
@@ -104,7 +105,7 @@ public class ShiftDatasetsTests
         }
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("sba-temporal", "SBAcase.11.13.17.csv", "ApprovalFY", ',')]
     [InlineData("student-geospatial", "student-por.csv", "school", ';')]
     public void LoadShift_FileWithoutSplitColumn_ThrowsNamingIt(string name, string file, string splitColumn, char separator)
@@ -139,7 +140,7 @@ public class ShiftDatasetsTests
         new RecourseContext(1).Datasets.CreateShift("mine", before, before).FeatureCount.Should().Be(2);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void RetrainingShift_FreshSample_UsesDisjointHalvesAndTheDataSetsActions()
     {
         var ctx = new RecourseContext(seed: 1);
@@ -155,7 +156,7 @@ public class ShiftDatasetsTests
         ctx.Datasets.RetrainingShift(german, RetrainingShiftKind.Seed).AfterRowCount.Should().Be(1000);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void GetFold_OutOfRange_Throws()
     {
         var act = () => Load("german-correction").GetFold(5);

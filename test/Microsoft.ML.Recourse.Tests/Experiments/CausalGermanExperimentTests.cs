@@ -7,6 +7,7 @@ using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Experiments;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Experiments;
 
@@ -23,7 +24,7 @@ public class CausalGermanExperimentTests
     private static double[] Features(IDataView view)
         => ColumnChecks.ReadFeatures(view, view.Schema[DefaultColumnNames.Features]);
 
-    [Fact]
+    [ReferenceDataFact]
     public void ReproduceCausalGerman_OneSeedTwoLambdas_WritesJsonWithRatesInUnitInterval()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"causal-german-{Guid.NewGuid():N}");
@@ -67,7 +68,7 @@ public class CausalGermanExperimentTests
         Directory.Delete(folder, recursive: true);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void RunSeed_CausalModel_IsFittedOnTheTrainingRowsOnly()
     {
         const int seed = 1;
@@ -88,7 +89,7 @@ public class CausalGermanExperimentTests
             Math.Abs(other.DurationEquation.Weights[0] - result.CausalModel.DurationWeight).Should().BeGreaterThan(1e-6);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void CheckAgreement_GermanAndItsCausalModel_AgreeOnNamesAndActionability()
     {
         var ctx = new RecourseContext(0);

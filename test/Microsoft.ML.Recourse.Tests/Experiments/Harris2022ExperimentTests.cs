@@ -16,7 +16,7 @@ public class Harris2022ExperimentTests
         DesirableEffects = [0.25, 1.0],
     };
 
-    [ClpFact]
+    [ReferenceDataFact]
     public void Run_ReducedHelocConfiguration_PersuasionNeverLosesToEitherBaseline()
     {
         var result = Harris2022Experiment.Run(Reduced());
@@ -30,7 +30,7 @@ public class Harris2022ExperimentTests
         result.Variances.Should().HaveCount(2);
     }
 
-    [ClpFact]
+    [ReferenceDataFact]
     public void Write_ReducedResult_WritesJsonMarkdownAndWellFormedSvg()
     {
         var result = Harris2022Experiment.Run(Reduced());

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Recourse.Tests.Experiments;
 
 public class PacValidityExperimentTests
 {
-    [Fact]
+    [ReferenceDataFact]
     public void ReproducePacValidity_TinyGermanConfiguration_FailureFrequencyMatchesTheExactProbability()
     {
         string output = Path.Combine(Path.GetTempPath(), $"pac-validity-{Guid.NewGuid():N}");

@@ -11,7 +11,7 @@ public class Ross2021ExperimentTests
 {
     private static readonly string[] Generators = ["onestep", "gradient", "linearIp"];
 
-    [Fact]
+    [ReferenceDataFact]
     public void ReproduceRoss2021_GermanOneSeed_WritesConsistentTablesAndFigures()
     {
         string output = Path.Combine(Path.GetTempPath(), $"ross2021-{Guid.NewGuid():N}");

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.ML.Recourse.Experiments;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Experiments;
 
 public class Upadhyay2021ExperimentTests
 {
-    [Fact]
+    [ReferenceDataFact]
     public void Run_ReducedSettings_WritesJsonMarkdownAndSvgWithEveryShiftAndMethod()
     {
         var options = new Upadhyay2021Experiment.Options { SweepRadii = [0.1], CertificateRetrains = 29, RetrainingDatasets = ["german"] };

@@ -1,5 +1,6 @@
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.MultiAgent;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.MultiAgent;
 
@@ -153,7 +154,7 @@ public class CausalRecourseTests
         axis.Points.Should().Contain(0);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void LoadGermanCreditCausalModel_SharedData_FitsAllRowsConsistently()
     {
         var model = new RecourseContext(1).MultiAgent.LoadGermanCreditCausalModel();

@@ -3,6 +3,7 @@ using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Trainers;
 using Xunit.Abstractions;
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Trainers;
 
@@ -14,7 +15,7 @@ namespace Microsoft.ML.Recourse.Tests.Trainers;
 /// </summary>
 public class RecourseAwareGermanTests(ITestOutputHelper output)
 {
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData(0.8, 0.9, 1.0)]
     [InlineData(0.0, 0.0, 0.2)]
     public void ReferenceDirection_OneStepRecourseNeg_MatchesThePaper(double recourseWeight, double atLeast, double atMost)
