@@ -44,7 +44,7 @@ public class PersuasionBenchmarks
     [Benchmark]
     public int EstimateRegions() => new RecourseContext(2).Persuasion.CreateProblem(_setting, Samples).Regions.Count;
 
-    /// <summary>The signalling LP (Clp) and both baselines on the estimated regions.</summary>
+    /// <summary>The signalling LP (GLOP) and both baselines on the estimated regions.</summary>
     [Benchmark]
     public double SolveLp() => new RecourseContext(2).Persuasion.Solve(_problem).Persuasion.DecisionMakerUtility;
 

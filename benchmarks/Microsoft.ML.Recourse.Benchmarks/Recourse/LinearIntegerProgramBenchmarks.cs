@@ -58,7 +58,7 @@ public class LinearIntegerProgramBenchmarks
         var negatives = Enumerable.Range(0, scores.Length).Where(i => scores[i] < 0.5).ToArray();
         _negatives = Rows(test, d, negatives, KnapsackRows);
         _knapsack = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MultipleChoiceKnapsack });
-        _cbc = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.Cbc });
+        _cbc = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MixedIntegerProgram });
 
         var all = _knapsack.Generate(_model, 0.5, _actionSet, test);
         var found = negatives.Where(i => all[i].Status == RecourseStatus.Found).ToArray();

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Solvers;
 using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Solvers.OrTools;
 
 namespace Microsoft.ML.Recourse.Benchmarks.Solvers;
 
@@ -11,6 +12,7 @@ public class ClpDenseLinearProgramBenchmarks
 {
     private const int Instances = 100;
     private readonly ClpSolver _clp = new();
+    private readonly GlopSolver _glop = new();
     private LinearProgram[] _problems = [];
     private int _next;
 
@@ -32,6 +34,15 @@ public class ClpDenseLinearProgramBenchmarks
         var problem = _problems[_next];
         _next = (_next + 1) % Instances;
         return _clp.Solve(problem).ObjectiveValue;
+    }
+
+    /// <summary>The same solves with OR-Tools' GLOP.</summary>
+    [Benchmark]
+    public double Glop()
+    {
+        var problem = _problems[_next];
+        _next = (_next + 1) % Instances;
+        return _glop.Solve(problem).ObjectiveValue;
     }
 
     internal static LinearProgram DenseLp(Random random, int variables, int rows)
@@ -86,6 +97,8 @@ public class CbcRecourseMipBenchmarks
     private const int GridPoints = 20;
     private const int Instances = 10;
     private readonly CbcSolver _cbc = new();
+    private readonly MixedIntegerSolver _scip = new(MixedIntegerEngine.Scip);
+    private readonly MixedIntegerSolver _cpSat = new(MixedIntegerEngine.CpSat);
     private LinearProgram[] _problems = [];
     private int _next;
 
@@ -102,6 +115,24 @@ public class CbcRecourseMipBenchmarks
         var problem = _problems[_next];
         _next = (_next + 1) % Instances;
         return _cbc.Solve(problem).ObjectiveValue;
+    }
+
+    /// <summary>The same solves with OR-Tools' SCIP.</summary>
+    [Benchmark]
+    public double Scip()
+    {
+        var problem = _problems[_next];
+        _next = (_next + 1) % Instances;
+        return _scip.Solve(problem).ObjectiveValue;
+    }
+
+    /// <summary>The same solves with OR-Tools' CP-SAT (one worker; the program is pure binary).</summary>
+    [Benchmark]
+    public double CpSat()
+    {
+        var problem = _problems[_next];
+        _next = (_next + 1) % Instances;
+        return _cpSat.Solve(problem).ObjectiveValue;
     }
 
     private static LinearProgram RecourseMip(Random random)

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Recourse.Actions;
 /// <summary>
 /// The one-step perturbation δ* = argmin_{δ∈Δ(x)} cᵀδ with c = ∓∇ₓg(x) (see <see cref="PerturbationDirection"/>):
 /// the single definition used by the one-step generator and the recourse-aware trainers. The general path is
-/// <see cref="ActionSet.Minimize"/> (closed form without general constraints, Clp with them); when the action set
+/// <see cref="ActionSet.Minimize"/> (closed form without general constraints, GLOP with them); when the action set
 /// is a product of intervals (<see cref="ActionSet.IsSeparable"/>) the same closed form runs here on spans without
 /// allocating: cⱼ &gt; 0 takes the lower end of the box, cⱼ &lt; 0 the upper end and cⱼ = 0 keeps δⱼ = 0.
 /// Immutable and thread-safe.

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.MultiAgent;
 /// Δ_v = x^SCF_v − x^F_v of every variable downstream of the grid is a linear expression that follows the equations:
 /// Δ_v = Σ_p w_vp·Δ_p for non-grid variables, and Δ_v = Σ_k d_{v,k}·s_{v,k} + r_v for grid variables, where the
 /// continuous residual r_v carries the parents' effect only when v is not intervened (big-M rows, M from interval
-/// bounds on Δ). Outcome changes are linear in Δ. Strict rows need a margin of max(2τ, 10⁻⁴), because Cbc's
+/// bounds on Δ). Outcome changes are linear in Δ. Strict rows need a margin of max(2τ, 10⁻⁴), because the MIP solver's
 /// feasibility tolerances make smaller margins unreliable; so a candidate whose strict margin lies between τ and 10⁻⁴
 /// is found by enumeration but not here. A decoded action that still fails the exact check is cut off with a no-good
 /// row and the program solved again.
@@ -20,7 +20,7 @@ internal static class GridProgram
     private const int MaximumCuts = 50;
 
     /// <summary>
-    /// The smallest margin of strict rows. With margins near Cbc's feasibility tolerance (10⁻⁶) it was seen both to
+    /// The smallest margin of strict rows. With margins near the MIP solver's feasibility tolerance (10⁻⁶) it was seen both to
     /// satisfy them with row slack and to prove feasible programs infeasible.
     /// </summary>
     internal const double StrictMargin = 1e-4;
@@ -159,7 +159,7 @@ internal static class GridProgram
 
         long candidates = grid.Count;
         if (unsatisfiable.Count > 0)
-            return recommender.NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.Cbc, candidates,
+            return recommender.NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.MixedIntegerProgram, candidates,
                 $"No grid action can satisfy {problem.Constraints}: {unsatisfiable[0]}.", []);
 
         // The solver's feasibility tolerances can let a candidate that fails the exact check through (its Δ made of
@@ -170,10 +170,10 @@ internal static class GridProgram
             var result = LinearProgramSolver.Solve(new LinearProgram(objective, lower, upper, rows, integer));
             if (result.Status == LinearProgramStatus.Infeasible)
             if (result.Status == LinearProgramStatus.Infeasible)
-                return recommender.NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.Cbc, candidates,
-                    $"Cbc proved that no grid action satisfies {problem.Constraints}.", []);
+                return recommender.NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.MixedIntegerProgram, candidates,
+                    $"The mixed-integer program proved that no grid action satisfies {problem.Constraints}.", []);
             Contracts.Check(result.IsOptimal,
-                $"Cbc stopped with status {result.Status} on the grid program{(result.Message is null ? "" : $": {result.Message}")}.");
+                $"The mixed-integer solver stopped with status {result.Status} on the grid program{(result.Message is null ? "" : $": {result.Message}")}.");
             var indices = new List<int>();
             var values = new List<double>();
             var chosen = new HashSet<int>();
@@ -190,11 +190,11 @@ internal static class GridProgram
             string action = CandidateSet.Format(scm, indices.ToArray(), values.ToArray());
             var evaluation = recommender.Evaluate(problem, indices.ToArray(), values.ToArray(), factual, noise, factualOutcomes);
             if (evaluation.Violated == RecourseConstraints.None)
-                return recommender.Recommended(problem, indices.ToArray(), values.ToArray(), cost, action, evaluation, factual, factualOutcomes, MultiAgentSolver.Cbc, candidates);
+                return recommender.Recommended(problem, indices.ToArray(), values.ToArray(), cost, action, evaluation, factual, factualOutcomes, MultiAgentSolver.MixedIntegerProgram, candidates);
             rows.Add(new LinearConstraint(binaries, binaries.Select(b => chosen.Contains(b) ? -1.0 : 1.0).ToArray(), 1 - chosen.Count, double.PositiveInfinity));
         }
         throw new InvalidOperationException(
-            $"Cbc kept returning grid actions that fail the exact check of {problem.Constraints} ({MaximumCuts} rounds); the problem is too close to the tolerance {tolerance}.");
+            $"The mixed-integer solver kept returning grid actions that fail the exact check of {problem.Constraints} ({MaximumCuts} rounds); the problem is too close to the tolerance {tolerance}.");
     }
 
     private static void AddScaled(Dictionary<int, double> target, Dictionary<int, double> source, double factor)

@@ -16,14 +16,14 @@ public enum RecommendationStatus
 /// <summary>How a recommendation was found.</summary>
 public enum MultiAgentSolver
 {
-    /// <summary>Exact enumeration for discrete spaces and for grids with non-linear parts; the mixed-integer program (Cbc) for grids whose affected equations and outcomes are all linear.</summary>
+    /// <summary>Exact enumeration for discrete spaces and for grids with non-linear parts; the mixed-integer program for grids whose affected equations and outcomes are all linear.</summary>
     Auto,
 
     /// <summary>Exact enumeration of every feasible action.</summary>
     Enumeration,
 
-    /// <summary>A mixed-integer program solved by COIN-OR Cbc (grid action spaces with linear equations and outcomes).</summary>
-    Cbc,
+    /// <summary>A mixed-integer program solved by OR-Tools (grid action spaces with linear equations and outcomes).</summary>
+    MixedIntegerProgram,
 }
 
 /// <summary>A candidate action that a problem's constraints exclude.</summary>
@@ -70,7 +70,7 @@ public sealed class MultiAgentRecommendation
     /// <summary>Gets whether an action is recommended.</summary>
     public bool HasRecommendation => Status == RecommendationStatus.Recommended;
 
-    /// <summary>Gets the method that found the answer (<see cref="MultiAgentSolver.Enumeration"/> or <see cref="MultiAgentSolver.Cbc"/>).</summary>
+    /// <summary>Gets the method that found the answer (<see cref="MultiAgentSolver.Enumeration"/> or <see cref="MultiAgentSolver.MixedIntegerProgram"/>).</summary>
     public MultiAgentSolver Solver { get; }
 
     /// <summary>Gets the number of feasible candidate actions considered.</summary>

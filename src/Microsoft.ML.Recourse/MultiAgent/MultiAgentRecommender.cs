@@ -14,7 +14,7 @@ namespace Microsoft.ML.Recourse.MultiAgent;
 /// the cheapest candidate that satisfies its constraints (ties: the first candidate in enumeration order). Candidates
 /// that leave the state unchanged are not actions and are skipped.</para>
 /// <para>Discrete action spaces are enumerated exactly. Grids are enumerated too, unless every equation downstream of
-/// the grid variables and every outcome that reads them is linear; then a mixed-integer program solved by COIN-OR Cbc
+/// the grid variables and every outcome that reads them is linear; then a mixed-integer program solved by OR-Tools
 /// finds the same minimum (<see cref="MultiAgentSolver.Auto"/>). Strict inequalities need a margin above
 /// <see cref="Options.Tolerance"/> and weak ones accept a shortfall of up to it.</para>
 /// </remarks>
@@ -72,7 +72,7 @@ public sealed class MultiAgentRecommender
     /// <summary>Gets the problems solved for each situation.</summary>
     public IReadOnlyList<RecourseProblem> Problems => _problems;
 
-    /// <summary>Gets the method used: <see cref="MultiAgentSolver.Enumeration"/> or <see cref="MultiAgentSolver.Cbc"/>.</summary>
+    /// <summary>Gets the method used: <see cref="MultiAgentSolver.Enumeration"/> or <see cref="MultiAgentSolver.MixedIntegerProgram"/>.</summary>
     public MultiAgentSolver Solver => _solver;
 
     /// <summary>Recommends an action for each problem in one situation.</summary>
@@ -135,14 +135,14 @@ public sealed class MultiAgentRecommender
             else pending.Add(p);
         }
         if (pending.Count == 0) return results;
-        if (_solver == MultiAgentSolver.Cbc)
+        if (_solver == MultiAgentSolver.MixedIntegerProgram)
         {
             foreach (int p in pending)
                 results[p] = GridProgram.Solve(this, _problems[p], _principal, (GridCandidateSet)candidates, factual, noise, factualOutcomes, _options.Tolerance);
             return results;
         }
         Contracts.Check(candidates.Count <= _options.MaximumCandidates, FormattableString.Invariant(
-            $"The action space has {candidates.Count} candidate actions from this state, more than MaximumCandidates ({_options.MaximumCandidates}). Use a coarser grid, or linear equations and outcomes so that Cbc can solve it."));
+            $"The action space has {candidates.Count} candidate actions from this state, more than MaximumCandidates ({_options.MaximumCandidates}). Use a coarser grid, or linear equations and outcomes so that the mixed-integer program can solve it."));
         Enumerate(candidates, factual, noise, factualOutcomes, pending, results);
         return results;
     }
@@ -276,10 +276,10 @@ public sealed class MultiAgentRecommender
         return _options.Solver switch
         {
             MultiAgentSolver.Enumeration => MultiAgentSolver.Enumeration,
-            MultiAgentSolver.Cbc when notLinear is not null => throw new ArgumentOutOfRangeException(nameof(Options.Solver),
-                $"Cbc needs a grid action space with linear equations and outcomes downstream of it: {notLinear}."),
-            MultiAgentSolver.Cbc => MultiAgentSolver.Cbc,
-            _ => notLinear is null && CbcSolver.IsAvailable ? MultiAgentSolver.Cbc : MultiAgentSolver.Enumeration,
+            MultiAgentSolver.MixedIntegerProgram when notLinear is not null => throw new ArgumentOutOfRangeException(nameof(Options.Solver),
+                $"The mixed-integer program needs a grid action space with linear equations and outcomes downstream of it: {notLinear}."),
+            MultiAgentSolver.MixedIntegerProgram => MultiAgentSolver.MixedIntegerProgram,
+            _ => notLinear is null ? MultiAgentSolver.MixedIntegerProgram : MultiAgentSolver.Enumeration,
         };
     }
 

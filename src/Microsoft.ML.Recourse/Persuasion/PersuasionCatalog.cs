@@ -11,7 +11,7 @@ namespace Microsoft.ML.Recourse.Persuasion;
 /// <remarks>
 /// <list type="table">
 /// <item><term>Problem</term><description>Equivalence regions of rule space (acceptance patterns with prior masses) × a finite action set.</description></item>
-/// <item><term>Solver</term><description>An LP over regions × actions (COIN-OR Clp through <see cref="LinearProgramSolver"/>).</description></item>
+/// <item><term>Solver</term><description>An LP over regions × actions (OR-Tools GLOP through <see cref="LinearProgramSolver"/>).</description></item>
 /// <item><term>Baselines</term><description>Full disclosure (publish θ) and no disclosure (the subject acts on the prior), both feasible points of the LP.</description></item>
 /// <item><term>Ties</term><description>Broken in the decision maker's favour, in the LP and in both baselines.</description></item>
 /// </list>

@@ -20,7 +20,7 @@ namespace Microsoft.ML.Recourse;
 /// | Does this estimator need to look at the data to train its parameters? | No |
 /// | Input column | the feature column: known-sized vector of Single, of the model's feature count, no NaN or ∞ |
 /// | Output columns | RecourseDelta: Vector&lt;Single, d&gt; (slot names = feature names); RecourseCost: Single; HasRecourse: Boolean; RecourseStatus: String |
-/// | Solver dependency | that of the generator (Clp for one-step on coupled action sets, Cbc for the integer program) |
+/// | Solver dependency | that of the generator (OR-Tools GLOP for one-step on coupled action sets, an OR-Tools MIP for the integer program with general rows) |
 ///
 /// ### What each row gets
 /// * A row the model already accepts (g(x) ≥ θ₀) needs no action: δ = 0, cost 0, `HasRecourse` = true,

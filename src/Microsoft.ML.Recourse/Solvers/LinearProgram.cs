@@ -122,7 +122,7 @@ public sealed class LinearProgram
     /// <summary>
     /// Describes the first variable or row whose range holds no real number (lower &gt; upper, or a lower bound of +∞, or
     /// an upper bound of −∞), or returns <see langword="null"/>. Such a program is infeasible; every solver reports it
-    /// before any native call, because COIN-OR treats crossed or infinite-valued bounds as input errors (Cbc even aborts).
+    /// before any solver call, so the verdict and its explanation do not depend on how a solver treats crossed bounds.
     /// </summary>
     internal string? FindEmptyRange()
     {
@@ -162,6 +162,14 @@ public sealed record LinearProgramResult(
 {
     /// <summary>Gets whether a proven optimum was found.</summary>
     public bool IsOptimal => Status == LinearProgramStatus.Optimal;
+
+    /// <summary>
+    /// Gets, for an <see cref="LinearProgramStatus.Infeasible"/> linear program with rows, a Farkas certificate that can
+    /// be checked with <see cref="InfeasibilityCertificate.Verify"/>; <see langword="null"/> otherwise (an empty bound
+    /// range is its own proof and is named in <see cref="Message"/>; a mixed-integer program's infeasibility is proved by
+    /// the solver's search).
+    /// </summary>
+    public InfeasibilityCertificate? Certificate { get; init; }
 }
 
 /// <summary>A solver of <see cref="LinearProgram"/>s.</summary>

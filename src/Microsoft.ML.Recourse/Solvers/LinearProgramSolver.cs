@@ -1,23 +1,22 @@
-using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Solvers.OrTools;
 
 namespace Microsoft.ML.Recourse.Solvers;
 
 /// <summary>
 /// Solves any <see cref="LinearProgram"/> with the solver the project's policy assigns to it: separable programs
-/// (bounds only) in closed form with <see cref="SeparableBoxSolver"/>, programs with integer variables with
-/// <see cref="CbcSolver"/>, and all other linear programs with <see cref="ClpSolver"/>.
-/// For time or iteration limits, use those solvers directly.
+/// (bounds only) in closed form with <see cref="SeparableBoxSolver"/>, programs with integer variables with OR-Tools'
+/// <see cref="MixedIntegerSolver"/>, and all other linear programs with OR-Tools' <see cref="GlopSolver"/>.
+/// For time limits, worker counts or another engine, use those solvers directly.
 /// </summary>
 public static class LinearProgramSolver
 {
     /// <summary>Gets the dispatching solver with default settings for each backend.</summary>
-    public static ILinearProgramSolver Default { get; } = new DispatchingSolver(new SeparableBoxSolver(), new ClpSolver(), new CbcSolver());
+    public static ILinearProgramSolver Default { get; } = new DispatchingSolver(new SeparableBoxSolver(), new GlopSolver(), new MixedIntegerSolver());
 
     /// <summary>Solves <paramref name="problem"/> with <see cref="Default"/>.</summary>
     /// <param name="problem">The program.</param>
-    /// <param name="cancellationToken">Stops the solve before it starts; a running native solve is not interrupted.</param>
+    /// <param name="cancellationToken">Stops the solve before it starts; a running solve is not interrupted (use the solvers' time limits).</param>
     /// <returns>The status, objective and solution.</returns>
-    /// <exception cref="DllNotFoundException">The program needs Clp or Cbc and the library is not installed; the message says how to install it.</exception>
     public static LinearProgramResult Solve(LinearProgram problem, CancellationToken cancellationToken = default)
         => Default.Solve(problem, cancellationToken);
 

@@ -20,7 +20,7 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// | Is normalization required? | Yes (the action set's maximum change is in standardised units) |
 /// | Input columns | Label: Boolean; Features: known-sized vector of Single, one slot per feature of the action set |
 /// | Output columns | Score (logit): Single; Probability: Single; PredictedLabel: Boolean (g ≥ θ₀) |
-/// | Solver dependency | None for action sets without general constraints; Clp with them |
+/// | Solver dependency | None for action sets without general constraints; OR-Tools GLOP (in the Google.OrTools package) with them |
 ///
 /// ### Training Algorithm Details
 /// See <xref:Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer>: the same loss, steps, model

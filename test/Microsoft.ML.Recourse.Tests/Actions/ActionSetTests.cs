@@ -323,7 +323,7 @@ public class ActionSetTests
         r.ObjectiveValue.Should().Be(0);
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_ConstraintMakesRecourseImpossible_CompilesAndReportsInfeasible()
     {
         // amount must rise by at least 500 but cannot change.

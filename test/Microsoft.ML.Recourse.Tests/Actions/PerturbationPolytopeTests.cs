@@ -124,7 +124,7 @@ public class PerturbationPolytopeTests
         }
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_RandomSeparableSets_EqualsClp()
     {
         var rng = new Random(12);
@@ -143,7 +143,7 @@ public class PerturbationPolytopeTests
         }
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_OneHotGroups_EqualsClpOnTheRelaxation()
     {
         var rng = new Random(13);
@@ -231,7 +231,7 @@ public class PerturbationPolytopeTests
         return Enumerable.Range(0, n).Select(i => m[i][n] / m[i][i]).ToArray();
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_GeneralRowsAndGroups_MatchesVertexEnumeration()
     {
         var rng = new Random(14);
@@ -261,7 +261,7 @@ public class PerturbationPolytopeTests
         infeasible.Should().BeGreaterThan(10);
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_TenThousandRandomInstances_EveryResultLiesInDelta()
     {
         var rng = new Random(15);
@@ -338,7 +338,7 @@ public class PerturbationPolytopeTests
         set.Minimize([0, 1, 0, 0], [0, 0, -1, -5]).Delta.Should().Equal(0.0, -1, 1, 0);
     }
 
-    [ClpFact]
+    [Fact]
     public void Minimize_GeneralRowOnGridFeature_RelaxesTheGridAndSaysSo()
     {
         var set = ActionSet.CreateBuilder([new FeatureInfo("i", Actionability: FeatureActionability.Free)], 1.5)
@@ -358,7 +358,7 @@ public class PerturbationPolytopeTests
         p.Contains([1]).Should().BeTrue();
     }
 
-    [ClpTheory]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void MinimizeAll_ManyRows_EqualsRowByRowMinimize(bool withRows)

@@ -36,7 +36,7 @@ public class GridProgramTests
         return (system, actions, scm.Evaluate(noise));
     }
 
-    [CbcFact]
+    [Fact]
     public void Recommend_SmallRandomGrids_CbcMatchesEnumeration()
     {
         var random = new Random(5);
@@ -48,11 +48,11 @@ public class GridProgramTests
             double principalOutcome = system.Outcomes(factual)[0];
             RecourseProblem[] problems = [.. RecourseProblem.Standard, RecourseProblem.Threshold(principalOutcome + 0.5),
                 new("combined", RecourseConstraints.PrincipalImproves | RecourseConstraints.OthersNotWorse | RecourseConstraints.WelfareNotWorse)];
-            var cbc = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Cbc }).Recommend(factual);
+            var cbc = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
             var enumerated = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Enumeration }).Recommend(factual);
             for (int k = 0; k < problems.Length; k++)
             {
-                cbc[k].Solver.Should().Be(MultiAgentSolver.Cbc);
+                cbc[k].Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
                 cbc[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
                 if (!cbc[k].HasRecommendation) { none++; continue; }
                 recommended++;
@@ -71,11 +71,11 @@ public class GridProgramTests
         var system = ctx.MultiAgent.CreateSystem(scm, new Agent("a", AgentOutcome.FromFunction(["x"], v => v[0] * v[0])));
         var grid = ActionSpace.Grid(GridAxis.Values("x", [1.0, 2]));
         ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.SingleAgent]).Solver.Should().Be(MultiAgentSolver.Enumeration);
-        var act = () => ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.SingleAgent], new() { Solver = MultiAgentSolver.Cbc });
+        var act = () => ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.SingleAgent], new() { Solver = MultiAgentSolver.MixedIntegerProgram });
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*the outcome of agent 'a' is not linear*");
     }
 
-    [CbcFact]
+    [Fact]
     public void Recommend_LargeLinearGrid_CbcSolvesBeyondEnumerationLimit()
     {
         // 6 axes × 40 values: 41⁶ ≈ 4.75e9 candidates, far beyond enumeration.
@@ -87,7 +87,7 @@ public class GridProgramTests
             new Agent("a", AgentOutcome.Linear(0, Enumerable.Range(0, 6).Select(i => ($"x{i}", 1.0 + i)).ToArray())));
         var grid = ActionSpace.Grid(Enumerable.Range(0, 6).Select(i => GridAxis.Offsets($"x{i}", Enumerable.Range(1, 40).Select(k => k * 0.1).ToArray())).ToArray());
         var recommender = ctx.MultiAgent.Recommender(system, "a", grid, [RecourseProblem.Threshold(3)]);
-        recommender.Solver.Should().Be(MultiAgentSolver.Cbc);
+        recommender.Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
         var result = recommender.Recommend(new double[6])[0];
         // Cheapest per unit of score is x5 (weight 6): 3/6 = 0.5.
         result.Action.Should().Be("do(x5 := 0.5)");

@@ -69,7 +69,7 @@ public class LinearPersuasionSettingTests
         problem.Regions.Single(r => r.PatternText == "11").Mass.Should().BeApproximately(0.25, 0.01);
     }
 
-    [ClpFact]
+    [Fact]
     public void EnumerateRegions_GeneralPosition_MatchesCoverCountAndContainsEverySampledPattern()
     {
         var ctx = new RecourseContext(seed: 9);
@@ -87,7 +87,7 @@ public class LinearPersuasionSettingTests
         ctx.Persuasion.IsRegionNonEmpty(setting, sampled.Regions[0].AcceptancePattern).Should().BeTrue();
     }
 
-    [ClpFact]
+    [Fact]
     public void Recommend_RealisedRule_UsesItsAcceptancePattern()
     {
         var ctx = new RecourseContext(seed: 12);
@@ -101,7 +101,7 @@ public class LinearPersuasionSettingTests
         recommendation.Probabilities[recommendation.ActionIndex].Should().BeGreaterThan(0);
     }
 
-    [ClpFact]
+    [Fact]
     public void ApproximateSignaling_ManySamples_ApproachesExactOptimumAndNeverLosesToBaselines()
     {
         var ctx = new RecourseContext(seed: 21);

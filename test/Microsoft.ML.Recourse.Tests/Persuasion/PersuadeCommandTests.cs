@@ -6,7 +6,7 @@ namespace Microsoft.ML.Recourse.Tests.Persuasion;
 /// <summary>Runs the real <c>recourse</c> executable, as a user would.</summary>
 public class PersuadeCommandTests
 {
-    [ClpFact]
+    [Fact]
     public void Persuade_Json_PrintsUtilitiesRegionsAndPolicy()
     {
         string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
@@ -21,20 +21,22 @@ public class PersuadeCommandTests
         root.GetProperty("fullDisclosure").GetProperty("decisionMakerUtility").GetDouble().Should().BeApproximately(0.1, 1e-6);
         root.GetProperty("fullDisclosure").GetProperty("subjectUtility").GetDouble().Should().BeApproximately(0.34, 1e-6);
         root.GetProperty("noDisclosure").GetProperty("decisionMakerUtility").GetDouble().Should().BeApproximately(0, 1e-6);
-        var last = root.GetProperty("policy")[3];
-        last.GetProperty("mass").GetDouble().Should().Be(0.6);
-        last.GetProperty("recommend").GetProperty("improve").GetDouble().Should().BeApproximately(1.0 / 3, 1e-6);
+        var policy = root.GetProperty("policy");
+        policy[3].GetProperty("mass").GetDouble().Should().Be(0.6);
+        // Several policies are optimal here; all of them recommend improve with total probability 0.5.
+        policy.EnumerateArray().Sum(r => r.GetProperty("mass").GetDouble() * r.GetProperty("recommend").GetProperty("improve").GetDouble())
+            .Should().BeApproximately(0.5, 1e-6);
         File.Delete(path);
     }
 
-    [ClpFact]
+    [Fact]
     public void Persuade_Tables_PrintsSummaryAndPolicy()
     {
         string path = WriteTemp(PersuasionFixtures.ThreeActionsJson);
         var (exit, output, error) = CliRunner.Run("persuade", "--problem", path);
 
         exit.Should().Be(0, error);
-        output.Should().Contain("Full disclosure").And.Contain("0.3333").And.Contain("No disclosure (subject plays game)");
+        output.Should().Contain("Full disclosure").And.Contain("0.34").And.Contain("No disclosure (subject plays game)").And.Contain("Recommendation probabilities per region");
         File.Delete(path);
     }
 

@@ -19,7 +19,7 @@ public class PersuasionProblemFileTests
         }
         """;
 
-    [ClpFact]
+    [Fact]
     public void Parse_ExplicitRegions_ReproducesThreeActionFixture()
     {
         var problem = PersuasionProblemFile.Parse(PersuasionFixtures.ThreeActionsJson, "three.json");

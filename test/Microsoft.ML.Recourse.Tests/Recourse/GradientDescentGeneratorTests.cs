@@ -111,7 +111,7 @@ public class GradientDescentGeneratorTests
     public void Generate_RandomSetsWithoutGeneralRows_EveryEvaluatedPointLiesInDelta()
         => CheckRandomInstances(seed: 31, instances: 1000, withRows: false);
 
-    [ClpFact]
+    [Fact]
     public void Generate_RandomSetsWithGeneralRows_EveryEvaluatedPointLiesInDelta()
         => CheckRandomInstances(seed: 32, instances: 400, withRows: true);
 
@@ -281,7 +281,7 @@ public class GradientDescentGeneratorTests
         result.Message.Should().Contain("No iterate reached");
     }
 
-    [ClpFact]
+    [Fact]
     public void Generate_GeneralRowsExcludingEveryAction_Infeasible()
     {
         var set = ActionSet.CreateBuilder(Features(FeatureActionability.Free), 0.5)

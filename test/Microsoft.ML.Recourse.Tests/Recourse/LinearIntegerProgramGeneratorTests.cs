@@ -297,7 +297,7 @@ public class LinearIntegerProgramGeneratorTests
         return Math.Abs(Q(to) - Q(from));
     }
 
-    [CbcFact]
+    [Fact]
     public void Generate_GeneralConstraintAndOneHotGroup_CbcMatchesBruteForce()
     {
         FeatureInfo[] features =
@@ -334,14 +334,14 @@ public class LinearIntegerProgramGeneratorTests
                 results[i].Status.Should().Be(RecourseStatus.Infeasible, $"row {i}");
                 continue;
             }
-            results[i].Message.Should().Contain("by Cbc");
+            results[i].Message.Should().Contain("by the mixed-integer program");
             results[i].IsValid.Should().BeTrue($"row {i}");
             results[i].Cost.Should().BeApproximately(expected.Value.Primary, 1e-7, $"row {i}");
             set.Contains(x, results[i].Delta!.ToArray()).Should().BeTrue();
         }
     }
 
-    [CbcFact]
+    [Fact]
     public void Generate_CbcAndKnapsackSolver_GiveTheSameCost()
     {
         var set = ActionSet.CreateBuilder(Features, 1.0)
@@ -350,7 +350,7 @@ public class LinearIntegerProgramGeneratorTests
         var rows = NegativeRows(Logistic, 30, seed: 13);
 
         var knapsack = Create(new() { Solver = IntegerProgramSolver.MultipleChoiceKnapsack }).Generate(Logistic, Threshold, set, rows);
-        var cbc = Create(new() { Solver = IntegerProgramSolver.Cbc }).Generate(Logistic, Threshold, set, rows);
+        var cbc = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram }).Generate(Logistic, Threshold, set, rows);
 
         for (int i = 0; i < rows.Length / 4; i++)
         {

@@ -154,7 +154,7 @@ public class LinearIntegerProgramKnapsackTests
         }
     }
 
-    [CbcFact]
+    [Fact]
     public void Cbc_RandomInstances_MatchesKnapsackSolver()
     {
         var random = new Random(31);
@@ -168,7 +168,7 @@ public class LinearIntegerProgramKnapsackTests
         }
     }
 
-    [CbcFact]
+    [Fact]
     public void Cbc_GeneralRowsAndCuts_MatchesBruteForce()
     {
         var random = new Random(37);

@@ -70,7 +70,7 @@ public class OneStepGeneratorTests
     }
 
     // 10,000 rows over 500 random action sets (boxes, grids, bounds, one-hot groups, general rows) and random models.
-    [ClpFact]
+    [Fact]
     public void Generate_RandomInstances_EveryReturnedDeltaLiesInTheActionSet()
     {
         var random = new Random(5);
@@ -105,7 +105,7 @@ public class OneStepGeneratorTests
         infeasible.Should().BeGreaterThan(0, "some general rows exclude every action");
     }
 
-    [ClpFact]
+    [Fact]
     public void Generate_Batched_EqualsRowByRow_AndParallelEqualsSerial()
     {
         var random = new Random(6);
@@ -129,7 +129,7 @@ public class OneStepGeneratorTests
         }
     }
 
-    [ClpFact]
+    [Fact]
     public void Generate_ConstraintsExcludingEveryAction_ReportsInfeasibleWithoutDelta()
     {
         var set = ActionSet.CreateBuilder(Features, 0.75)

@@ -93,7 +93,7 @@ public class RobustIntegerProgramTests
         }
     }
 
-    [CbcFact]
+    [Fact]
     public void RobustIntegerProgram_KnapsackAndCbc_GiveTheSameOptimum()
     {
         var random = new Random(13);
@@ -104,7 +104,7 @@ public class RobustIntegerProgramTests
             LinearIntegerProgramGenerator Make(IntegerProgramSolver solver) => Context.Recourse.Generators.LinearIntegerProgram(
                 new LinearIntegerProgramGenerator.Options { RobustnessRadius = 0.1, Solver = solver, GridPointsPerFeature = 9 });
             var knapsack = Make(IntegerProgramSolver.MultipleChoiceKnapsack).Generate(model, 0.5, actions, x).Single();
-            var cbc = Make(IntegerProgramSolver.Cbc).Generate(model, 0.5, actions, x).Single();
+            var cbc = Make(IntegerProgramSolver.MixedIntegerProgram).Generate(model, 0.5, actions, x).Single();
             cbc.Status.Should().Be(knapsack.Status);
             if (knapsack.Status == RecourseStatus.Found) cbc.Cost.Should().BeApproximately(knapsack.Cost, 1e-7);
         }

@@ -1,5 +1,5 @@
 using Microsoft.ML.Recourse.Solvers;
-using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Solvers.OrTools;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using static Microsoft.ML.Recourse.Tests.Solvers.LinearProgramTestData;
 
@@ -18,9 +18,9 @@ public class LinearProgramSolverTests
     public void Default_FollowsThePolicy()
     {
         Dispatcher.SolverFor(s_separable).Should().BeOfType<SeparableBoxSolver>();
-        Dispatcher.SolverFor(s_general).Should().BeOfType<ClpSolver>();
-        Dispatcher.SolverFor(s_integer).Should().BeOfType<CbcSolver>();
-        Dispatcher.SolverFor(s_integerWithoutRows).Should().BeOfType<CbcSolver>();
+        Dispatcher.SolverFor(s_general).Should().BeOfType<GlopSolver>();
+        Dispatcher.SolverFor(s_integer).Should().BeOfType<MixedIntegerSolver>();
+        Dispatcher.SolverFor(s_integerWithoutRows).Should().BeOfType<MixedIntegerSolver>();
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class LinearProgramSolverTests
         result.ObjectiveValue.Should().Be(-6);
     }
 
-    [ClpFact]
+    [Fact]
     public void Solve_GeneralLp_UsesClp()
     {
         // max x + y s.t. x + 2y ≤ 4, 3x + y ≤ 6: (1.6, 1.2) with 2.8.
@@ -42,7 +42,7 @@ public class LinearProgramSolverTests
         result.Iterations.Should().BePositive("Clp reports simplex iterations; the closed form reports 0");
     }
 
-    [CbcFact]
+    [Fact]
     public void Solve_IntegerProgram_UsesCbc()
     {
         var result = LinearProgramSolver.Solve(s_integer);

@@ -98,7 +98,7 @@ public class SeparableBoxSolverTests
         select new LinearProgram(c, box.Select(b => b.Lower).ToArray(), box.Select(b => b.Upper).ToArray(),
             sense: maximize ? ObjectiveSense.Maximize : ObjectiveSense.Minimize);
 
-    [ClpFact]
+    [Fact]
     public void Solve_RandomSeparablePrograms_AgreesWithClp()
     {
         var clp = new ClpSolver();

@@ -37,7 +37,7 @@ public enum GradientDescentCompatibility
 /// | | |
 /// | -- | -- |
 /// | Models | <xref:Microsoft.ML.Recourse.Models.IDifferentiableScorer> (analytic input gradients) |
-/// | Action sets | any: boxes by clipping, one-hot groups and general rows by exact projection (general rows need Clp) |
+/// | Action sets | any: boxes by clipping, one-hot groups and general rows by exact projection (general rows use GLOP) |
 /// | Batched / parallel | the model is evaluated once per step for all active rows of a block; blocks run in parallel |
 /// | Deterministic | yes (no randomness) |
 ///

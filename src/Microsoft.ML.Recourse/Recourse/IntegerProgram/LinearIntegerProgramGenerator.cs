@@ -38,14 +38,14 @@ public enum RecourseCostFunction
 /// <summary>Which exact method solves the integer program.</summary>
 public enum IntegerProgramSolver
 {
-    /// <summary>The managed multiple-choice knapsack solver when the action set has no general linear constraints, Cbc otherwise.</summary>
+    /// <summary>The managed multiple-choice knapsack solver when the action set has no general linear constraints, the mixed-integer program otherwise.</summary>
     Automatic,
 
     /// <summary>The managed exact multiple-choice knapsack solver (dominance lists with LP bounds); rejects action sets with general linear constraints.</summary>
     MultipleChoiceKnapsack,
 
-    /// <summary>COIN-OR Cbc (native; Debian/Ubuntu package <c>coinor-libcbc3</c>) for every row.</summary>
-    Cbc,
+    /// <summary>The mixed-integer program, solved by OR-Tools (<see cref="Solvers.LinearProgramSolver"/>), for every row.</summary>
+    MixedIntegerProgram,
 }
 
 /// <summary>
@@ -58,9 +58,9 @@ public enum IntegerProgramSolver
 /// <list type="table">
 /// <listheader><term>Characteristic</term><description>Value</description></listheader>
 /// <item><term>Models</term><description><see cref="IDifferentiableScorer"/> (input gradient; exact for logistic regression), any <see cref="IScorer"/> with <see cref="LinearSurrogate.Lime"/></description></item>
-/// <item><term>Action sets</term><description>all: boxes, directions, grids, one-hot groups (choice sets), general linear constraints (Cbc)</description></item>
-/// <item><term>Solver dependency</term><description>none without general linear constraints; COIN-OR Cbc with them</description></item>
-/// <item><term>Parallel</term><description>rows in parallel; Cbc solves run one at a time</description></item>
+/// <item><term>Action sets</term><description>all: boxes, directions, grids, one-hot groups (choice sets), general linear constraints (mixed-integer program)</description></item>
+/// <item><term>Solver dependency</term><description>none beyond the Google.OrTools package (used with general linear constraints)</description></item>
+/// <item><term>Parallel</term><description>rows in parallel</description></item>
 /// </list>
 /// <para>
 /// <b>Linear score.</b> Around each row x the model is replaced by a linear score s(x + a) = s₀ + cᵀa (see
@@ -77,7 +77,7 @@ public enum IntegerProgramSolver
 /// <para>
 /// <b>Solving.</b> Without general rows the program is a multiple-choice knapsack, solved exactly in managed code by
 /// dominance lists with LP-relaxation bounds (for the max cost: the least feasible c_max by binary search, then the
-/// total); with general rows, by Cbc. When even the best choice of every block cannot reach the target, the row
+/// total); with general rows, by the mixed-integer program (OR-Tools). When even the best choice of every block cannot reach the target, the row
 /// gets <see cref="RecourseStatus.Infeasible"/> and a message "no action in Δ can flip this model …": a certificate
 /// for the linear score over the grids, not a search failure.
 /// </para>
@@ -138,7 +138,6 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     /// Bad arguments; a non-differentiable model with <see cref="LinearSurrogate.InputGradient"/>; a feature without a
     /// finite box; a reference population whose length is not a multiple of the feature count.
     /// </exception>
-    /// <exception cref="DllNotFoundException">A row needs Cbc and it is not installed; the message names the package.</exception>
     public IReadOnlyList<RecourseResult> Generate(IScorer model, double threshold, ActionSet actionSet, ReadOnlyMemory<double> rows,
         CancellationToken cancellationToken = default)
     {
@@ -193,7 +192,6 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     /// <param name="count">The largest number of items k. Range: value ≥ 1.</param>
     /// <param name="cancellationToken">Stops the solves between items.</param>
     /// <returns>The flipset; every item's action has passed the Δ gate and is scored on the real model.</returns>
-    /// <exception cref="DllNotFoundException">The row needs Cbc and it is not installed; the message names the package.</exception>
     public Flipset GenerateFlipset(IScorer model, double threshold, ActionSet actionSet, ReadOnlySpan<double> row, int count,
         CancellationToken cancellationToken = default)
     {
@@ -234,15 +232,15 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         return new Flipset(rowCopy, items, RecourseStatus.Found, isExhausted: false, null);
     }
 
-    /// <summary>Solves one row's program (knapsack or Cbc) and words the outcome.</summary>
+    /// <summary>Solves one row's program (knapsack or mixed-integer program) and words the outcome.</summary>
     private (int[]? Choice, RecourseStatus Status, string? Message) Solve(ActionGridProblem problem, LinearScore score, double threshold,
         IReadOnlyList<bool[]> forbidden, int rowIndex, CancellationToken cancellationToken)
     {
         if (!problem.MeetsScore(problem.MaximumGain))
             return (null, RecourseStatus.Infeasible, Invariant($"no action in Δ can flip this model ({score.Basis}): best reachable score {score.ProbabilityAfter(problem.MaximumGain):G6} < {threshold:G6}"));
-        bool useCbc = _options.Solver == IntegerProgramSolver.Cbc
+        bool useMixedIntegerProgram = _options.Solver == IntegerProgramSolver.MixedIntegerProgram
             || (_options.Solver == IntegerProgramSolver.Automatic && problem.GeneralRows.Count > 0);
-        if (!useCbc)
+        if (!useMixedIntegerProgram)
         {
             var solution = MultipleChoiceKnapsack.Solve(problem, forbidden);
             if (solution.Choice is null)
@@ -257,15 +255,15 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         {
             case LinearProgramStatus.Optimal:
                 var choice = problem.ChoiceFromSolution(result.Solution);
-                return (choice, RecourseStatus.Found, Invariant($"optimal on the action grids by Cbc ({ObjectiveText(problem, choice)}; {score.Basis})"));
+                return (choice, RecourseStatus.Found, Invariant($"optimal on the action grids by the mixed-integer program ({ObjectiveText(problem, choice)}; {score.Basis})"));
             case LinearProgramStatus.Infeasible:
-                return (null, RecourseStatus.Infeasible, Invariant($"no action in Δ can flip this model ({score.Basis}): Cbc proved the integer program over the action grids infeasible{(forbidden.Count > 0 ? " with the change sets already listed excluded" : "")}"));
+                return (null, RecourseStatus.Infeasible, Invariant($"no action in Δ can flip this model ({score.Basis}): the mixed-integer solver proved the integer program over the action grids infeasible{(forbidden.Count > 0 ? " with the change sets already listed excluded" : "")}"));
             case LinearProgramStatus.Limit when result.Solution.Count > 0:
-                return (problem.ChoiceFromSolution(result.Solution), RecourseStatus.Limit, "Cbc stopped on a limit; the best action found is returned. " + result.Message);
+                return (problem.ChoiceFromSolution(result.Solution), RecourseStatus.Limit, "The mixed-integer solver stopped on a limit; the best action found is returned. " + result.Message);
             case LinearProgramStatus.Limit:
-                return (null, RecourseStatus.Limit, "Cbc stopped on a limit before finding an action. " + result.Message);
+                return (null, RecourseStatus.Limit, "The mixed-integer solver stopped on a limit before finding an action. " + result.Message);
             default:
-                throw new InvalidOperationException($"Cbc failed on the integer program of row {rowIndex} ({result.Status}): {result.Message}");
+                throw new InvalidOperationException($"The mixed-integer solver failed on the integer program of row {rowIndex} ({result.Status}): {result.Message}");
         }
     }
 
@@ -290,7 +288,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
     {
         if (_options.Solver == IntegerProgramSolver.MultipleChoiceKnapsack && actionSet.LinearConstraints.Count > 0)
             throw new ArgumentOutOfRangeException(nameof(Options.Solver),
-                $"Solver = MultipleChoiceKnapsack does not handle general linear constraints, and the action set has {actionSet.LinearConstraints.Count} (first: '{actionSet.LinearConstraints[0].Name}'); use Automatic or Cbc.");
+                $"Solver = MultipleChoiceKnapsack does not handle general linear constraints, and the action set has {actionSet.LinearConstraints.Count} (first: '{actionSet.LinearConstraints[0].Name}'); use Automatic or MixedIntegerProgram.");
         if (_options.Surrogate == LinearSurrogate.InputGradient && model is not IDifferentiableScorer)
             throw new ArgumentOutOfRangeException(nameof(model),
                 $"The linear integer program with Surrogate = InputGradient needs an {nameof(IDifferentiableScorer)}; {model.GetType().Name} is a black box. Use Surrogate = Lime for black-box scorers.");
@@ -359,7 +357,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         /// </summary>
         public IReadOnlyList<double>? ReferencePopulation { get; init; }
 
-        /// <summary>Gets the exact method: the managed knapsack solver, Cbc, or the first where it applies.</summary>
+        /// <summary>Gets the exact method: the managed knapsack solver, the mixed-integer program, or the first where it applies.</summary>
         public IntegerProgramSolver Solver { get; init; } = Defaults.Solver;
 
         /// <summary>Gets the number of perturbed samples of the LIME surrogate (LIME's default 5000). Range: value ≥ 10.</summary>

@@ -128,7 +128,7 @@ internal sealed class ActionGridProblem
     }
 
     /// <summary>
-    /// Writes the program as a MIP for Cbc: one binary uₖ per choice with Σₖ uₖ = 1 per block, the score row, the
+    /// Writes the program as a MIP: one binary uₖ per choice with Σₖ uₖ = 1 per block, the score row, the
     /// general rows on δ = Σ changes·u, "distinct subsets" no-good rows (Σ_{i∈S} u_{i0} − Σ_{i∉S} u_{i0} ≥ 1 − |S̄|),
     /// and for the max-cost objective a column c_max ≥ Σₖ costₖ uₖ per block with objective c_max + ε Σ tie costs.
     /// </summary>

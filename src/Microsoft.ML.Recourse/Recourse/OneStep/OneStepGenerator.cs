@@ -20,7 +20,7 @@ namespace Microsoft.ML.Recourse;
 /// | | |
 /// | -- | -- |
 /// | Model | An IDifferentiableScorer (input gradients); for black boxes use LinearIntegerProgram with a LIME surrogate |
-/// | Action set | Any; closed form without general constraints, one Clp linear program per row with them |
+/// | Action set | Any; closed form without general constraints, one GLOP linear program per row with them |
 /// | Batched / parallel | g and ∇ₓg in batches; blocks of rows in parallel for large inputs |
 ///
 /// ### Details
