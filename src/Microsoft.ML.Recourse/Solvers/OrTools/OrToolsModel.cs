@@ -8,6 +8,8 @@ namespace Microsoft.ML.Recourse.Solvers.OrTools;
 /// <remarks>MPSolver instances are not thread-safe, so every solve builds its own (tens of microseconds for GLOP).</remarks>
 internal static class OrToolsModel
 {
+    private const double IntegralityTolerance = 1e-6;
+
     public static LinearProgramResult Solve(string solverId, LinearProgram problem, SolverSettings settings, out double[] rowDuals)
     {
         rowDuals = [];
@@ -46,6 +48,13 @@ internal static class OrToolsModel
             case OrSolver.ResultStatus.OPTIMAL:
             case OrSolver.ResultStatus.FEASIBLE:
                 var solution = variables.Select(v => v.SolutionValue()).ToArray();
+                // Integer variables come back within the engine's integrality tolerance (1e-6 for SCIP); snapping them
+                // makes the reported point and objective exact.
+                for (int j = 0; j < solution.Length; j++)
+                {
+                    if (problem.IsInteger[j] && Math.Abs(solution[j] - Math.Round(solution[j])) <= IntegralityTolerance)
+                        solution[j] = Math.Round(solution[j]);
+                }
                 if (!problem.HasIntegerVariables && status == OrSolver.ResultStatus.OPTIMAL)
                     rowDuals = rows.Select(r => r.DualValue()).ToArray();
                 var mapped = status == OrSolver.ResultStatus.OPTIMAL ? LinearProgramStatus.Optimal : LinearProgramStatus.Limit;

@@ -146,6 +146,33 @@ public class GlopSolverTests
     }
 
     [Fact]
+    public void Solve_TenThousandRandomSeparablePrograms_AgreeWithTheClosedForm()
+    {
+        var random = new Random(17);
+        var glop = new GlopSolver();
+        var closedForm = new SeparableBoxSolver();
+        for (int trial = 0; trial < 10_000; trial++)
+        {
+            int n = random.Next(1, 8);
+            var lower = new double[n];
+            var upper = new double[n];
+            var objective = new double[n];
+            for (int j = 0; j < n; j++)
+            {
+                lower[j] = random.NextDouble() < 0.1 ? -Inf : Math.Round(random.NextDouble() * 10 - 5, 3);
+                upper[j] = random.NextDouble() < 0.1 ? Inf : (double.IsInfinity(lower[j]) ? 0 : lower[j]) + Math.Round(random.NextDouble() * 4, 3);
+                objective[j] = random.NextDouble() < 0.1 ? 0 : Math.Round(random.NextDouble() * 2 - 1, 3);
+            }
+            var problem = new LinearProgram(objective, lower, upper, sense: random.NextDouble() < 0.5 ? ObjectiveSense.Minimize : ObjectiveSense.Maximize);
+            var expected = closedForm.Solve(problem);
+            var actual = glop.Solve(problem);
+            actual.Status.Should().Be(expected.Status, $"trial {trial}");
+            if (expected.IsOptimal)
+                actual.ObjectiveValue.Should().BeApproximately(expected.ObjectiveValue, 1e-9, $"trial {trial}");
+        }
+    }
+
+    [Fact]
     public void Constructor_NonPositiveLimits_Throw()
     {
         var seconds = () => new GlopSolver(maximumSeconds: 0);
