@@ -11,7 +11,7 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 /// otherwise the reference settings), linearised by the input gradient, L1 cost, 21 grid points, δ_max = 0.75.
 /// <see cref="AllFeaturesFree"/> = false uses adult's action set (education-num up, hours-per-week free);
 /// true lets all nine features move, which makes nine blocks of 21 choices. Times are per row
-/// (OperationsPerInvoke = rows); the one-row and Cbc benchmarks use rows whose program is feasible (infeasible rows
+/// (OperationsPerInvoke = rows); the one-row and mixed-integer-program benchmarks use rows whose program is feasible (infeasible rows
 /// end at the certificate before any solver runs). When adult.csv is not found, a synthetic data set with adult's
 /// nine features and actionability is used; the setup prints which.
 /// </summary>
@@ -20,14 +20,14 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 public class LinearIntegerProgramBenchmarks
 {
     private const int KnapsackRows = 256;
-    private const int CbcRows = 16;
+    private const int MixedIntegerProgramRows = 16;
 
     private IDifferentiableScorer _model = null!;
     private ActionSet _actionSet = null!;
     private double[] _negatives = null!;
     private double[] _feasible = null!;
     private LinearIntegerProgramGenerator _knapsack = null!;
-    private LinearIntegerProgramGenerator _cbc = null!;
+    private LinearIntegerProgramGenerator _mixedIntegerProgram = null!;
 
     /// <summary>Whether every feature may move (nine blocks) instead of adult's two actionable features.</summary>
     [Params(false, true)]
@@ -58,7 +58,7 @@ public class LinearIntegerProgramBenchmarks
         var negatives = Enumerable.Range(0, scores.Length).Where(i => scores[i] < 0.5).ToArray();
         _negatives = Rows(test, d, negatives, KnapsackRows);
         _knapsack = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MultipleChoiceKnapsack });
-        _cbc = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MixedIntegerProgram });
+        _mixedIntegerProgram = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MixedIntegerProgram });
 
         var all = _knapsack.Generate(_model, 0.5, _actionSet, test);
         var found = negatives.Where(i => all[i].Status == RecourseStatus.Found).ToArray();
@@ -83,8 +83,8 @@ public class LinearIntegerProgramBenchmarks
         return found;
     }
 
-    [Benchmark(OperationsPerInvoke = CbcRows, Description = "Cbc, 16 feasible rows, per row")]
-    public IReadOnlyList<RecourseResult> CbcFeasibleRows() => _cbc.Generate(_model, 0.5, _actionSet, _feasible.AsMemory(0, CbcRows * _model.FeatureCount));
+    [Benchmark(OperationsPerInvoke = MixedIntegerProgramRows, Description = "Cbc, 16 feasible rows, per row")]
+    public IReadOnlyList<RecourseResult> MixedIntegerProgramFeasibleRows() => _mixedIntegerProgram.Generate(_model, 0.5, _actionSet, _feasible.AsMemory(0, MixedIntegerProgramRows * _model.FeatureCount));
 
     // Adult's nine features and actionability; five skewed continuous columns, four indicators, a logistic label rule.
     private static RecourseDataset SyntheticAdultShape()

@@ -1,17 +1,15 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Solvers;
-using Microsoft.ML.Recourse.Solvers.Coin;
 using Microsoft.ML.Recourse.Solvers.OrTools;
 
 namespace Microsoft.ML.Recourse.Benchmarks.Solvers;
 
-/// <summary>Random dense LPs min cᵀx s.t. Ax ≥ b, 0 ≤ x ≤ 10 (about half the entries non-zero), solved cold by Clp.</summary>
+/// <summary>Random dense LPs min cᵀx s.t. Ax ≥ b, 0 ≤ x ≤ 10 (about half the entries non-zero), solved cold by GLOP.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 [MemoryDiagnoser]
-public class ClpDenseLinearProgramBenchmarks
+public class DenseLinearProgramBenchmarks
 {
     private const int Instances = 100;
-    private readonly ClpSolver _clp = new();
     private readonly GlopSolver _glop = new();
     private LinearProgram[] _problems = [];
     private int _next;
@@ -28,15 +26,6 @@ public class ClpDenseLinearProgramBenchmarks
     }
 
     /// <summary>One solve; each call takes the next of 100 distinct instances, so no two consecutive solves are alike.</summary>
-    [Benchmark]
-    public double Clp()
-    {
-        var problem = _problems[_next];
-        _next = (_next + 1) % Instances;
-        return _clp.Solve(problem).ObjectiveValue;
-    }
-
-    /// <summary>The same solves with OR-Tools' GLOP.</summary>
     [Benchmark]
     public double Glop()
     {
@@ -87,16 +76,15 @@ public class SeparableLinearProgramBenchmarks
 /// <summary>
 /// A recourse-shaped MIP in the style of Ustun et al.: 20 features × 20 grid actions as binaries, one "at most one
 /// action per feature" row per feature, one row that moves the linear score past the threshold, and a cost that grows
-/// with the size of each step. Solved by Cbc with default settings.
+/// with the size of each step. Solved by SCIP and by CP-SAT (one worker).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 [MemoryDiagnoser]
-public class CbcRecourseMipBenchmarks
+public class RecourseMipBenchmarks
 {
     private const int Features = 20;
     private const int GridPoints = 20;
     private const int Instances = 10;
-    private readonly CbcSolver _cbc = new();
     private readonly MixedIntegerSolver _scip = new(MixedIntegerEngine.Scip);
     private readonly MixedIntegerSolver _cpSat = new(MixedIntegerEngine.CpSat);
     private LinearProgram[] _problems = [];
@@ -107,14 +95,6 @@ public class CbcRecourseMipBenchmarks
     {
         var random = new Random(42);
         _problems = Enumerable.Range(0, Instances).Select(_ => RecourseMip(random)).ToArray();
-    }
-
-    [Benchmark]
-    public double Cbc()
-    {
-        var problem = _problems[_next];
-        _next = (_next + 1) % Instances;
-        return _cbc.Solve(problem).ObjectiveValue;
     }
 
     /// <summary>The same solves with OR-Tools' SCIP.</summary>

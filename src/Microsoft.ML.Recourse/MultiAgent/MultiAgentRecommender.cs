@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Solvers.Coin;
 
 namespace Microsoft.ML.Recourse.MultiAgent;
 

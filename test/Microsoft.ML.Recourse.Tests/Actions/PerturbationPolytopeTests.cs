@@ -1,7 +1,7 @@
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Solvers;
-using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Solvers.OrTools;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Actions;
@@ -128,7 +128,7 @@ public class PerturbationPolytopeTests
     public void Minimize_RandomSeparableSets_EqualsClp()
     {
         var rng = new Random(12);
-        var clp = new ClpSolver();
+        var clp = new GlopSolver();
         for (int instance = 0; instance < 500; instance++)
         {
             var (set, _) = RandomSet(rng, new Shape(MaxFeatures: 8, Groups: false, Rows: false, Grids: true, FiniteBoxes: true));
@@ -147,7 +147,7 @@ public class PerturbationPolytopeTests
     public void Minimize_OneHotGroups_EqualsClpOnTheRelaxation()
     {
         var rng = new Random(13);
-        var clp = new ClpSolver();
+        var clp = new GlopSolver();
         int switched = 0;
         for (int instance = 0; instance < 500; instance++)
         {

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.ML.Recourse.Solvers;
-using Microsoft.ML.Recourse.Solvers.Coin;
+using Microsoft.ML.Recourse.Solvers.OrTools;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using static Microsoft.ML.Recourse.Tests.Solvers.LinearProgramTestData;
 
@@ -101,7 +101,7 @@ public class SeparableBoxSolverTests
     [Fact]
     public void Solve_RandomSeparablePrograms_AgreesWithClp()
     {
-        var clp = new ClpSolver();
+        var clp = new GlopSolver();
         var property = Prop.ForAll(s_separable.ToArbitrary(), problem =>
         {
             var closed = new SeparableBoxSolver().Solve(problem);

@@ -6,8 +6,7 @@ namespace Microsoft.ML.Recourse.Solvers.OrTools;
 /// </summary>
 /// <remarks>
 /// GLOP is a simplex method, so an optimum is a vertex accurate to its feasibility tolerance (1e-7 relative in the
-/// worst case, far tighter on the small recourse programs); PDLP, OR-Tools' first-order LP method, is ~10× slower on
-/// these programs and only ~1e-5 accurate, so it is not used. Each call builds its own model, so one instance may be
+/// worst case); PDLP, OR-Tools' first-order LP method, is only ~1e-5 accurate, so it is not used. Each call builds its own model, so one instance may be
 /// used from many threads at once. An <see cref="LinearProgramStatus.Infeasible"/> answer carries a Farkas
 /// <see cref="LinearProgramResult.Certificate"/> when one can be read off GLOP's phase-one duals.
 /// Programs with integer variables are refused: use <see cref="MixedIntegerSolver"/>.
@@ -16,8 +15,8 @@ public sealed class GlopSolver : ILinearProgramSolver
 {
     internal const string SolverId = "GLOP";
 
-    // Measured on the benchmarks' dense LPs (docs/solvers.md): the dual simplex without presolve is ~1.7× faster than
-    // GLOP's defaults on these small programs, with the same optima.
+    // Measured on the benchmarks' dense LPs (docs/solvers.md): the dual simplex without presolve beats GLOP's
+    // defaults on these small programs, with the same optima.
     private const string Parameters = "use_preprocessing:false use_dual_simplex:true";
 
     /// <summary>Creates a GLOP solver.</summary>
