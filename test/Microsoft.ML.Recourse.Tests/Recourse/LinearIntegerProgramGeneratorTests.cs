@@ -342,7 +342,7 @@ public class LinearIntegerProgramGeneratorTests
     }
 
     [Fact]
-    public void Generate_CbcAndKnapsackSolver_GiveTheSameCost()
+    public void Generate_MixedIntegerProgramAndKnapsackSolver_GiveTheSameCost()
     {
         var set = ActionSet.CreateBuilder(Features, 1.0)
             .SetCostWeight("debt", 2)
@@ -350,14 +350,31 @@ public class LinearIntegerProgramGeneratorTests
         var rows = NegativeRows(Logistic, 30, seed: 13);
 
         var knapsack = Create(new() { Solver = IntegerProgramSolver.MultipleChoiceKnapsack }).Generate(Logistic, Threshold, set, rows);
-        var cbc = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram }).Generate(Logistic, Threshold, set, rows);
+        var mip = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram }).Generate(Logistic, Threshold, set, rows);
+        var mipFourWorkers = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram, NumberOfWorkers = 4, MaximumSecondsPerRow = 60 })
+            .Generate(Logistic, Threshold, set, rows);
 
         for (int i = 0; i < rows.Length / 4; i++)
         {
-            cbc[i].Status.Should().Be(knapsack[i].Status, $"row {i}");
+            mip[i].Status.Should().Be(knapsack[i].Status, $"row {i}");
+            mipFourWorkers[i].Status.Should().Be(knapsack[i].Status, $"row {i}, four workers");
             if (knapsack[i].Delta is not null)
-                cbc[i].Cost.Should().BeApproximately(knapsack[i].Cost, 1e-7, $"row {i}");
+            {
+                mip[i].Cost.Should().BeApproximately(knapsack[i].Cost, 1e-9, $"row {i}");
+                mipFourWorkers[i].Cost.Should().BeApproximately(knapsack[i].Cost, 1e-9, $"row {i}, four workers");
+            }
         }
+    }
+
+    [Theory]
+    [InlineData(0.0, 1, "MaximumSecondsPerRow")]
+    [InlineData(double.NaN, 1, "MaximumSecondsPerRow")]
+    [InlineData(1.0, 0, "NumberOfWorkers")]
+    [InlineData(1.0, 65, "NumberOfWorkers")]
+    public void Options_BadSolverLimits_ThrowNamingTheOption(double seconds, int workers, string parameter)
+    {
+        var act = () => Create(new() { MaximumSecondsPerRow = seconds, NumberOfWorkers = workers });
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(parameter);
     }
 
     [Fact]

@@ -89,6 +89,7 @@ public enum IntegerProgramSolver
 public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
 {
     private readonly Options _options;
+    private readonly Solvers.OrTools.MixedIntegerSolver _mixedIntegerSolver;
     private readonly int _seed;
     private readonly object _percentileLock = new();
     private PercentileTable? _percentiles;
@@ -100,6 +101,8 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         options.Check();
         _options = options;
         _seed = options.Seed ?? context.NextSeed();
+        _mixedIntegerSolver = new Solvers.OrTools.MixedIntegerSolver(maximumSeconds: options.MaximumSecondsPerRow ?? double.PositiveInfinity,
+            numberOfWorkers: options.NumberOfWorkers, randomSeed: 0);
     }
 
     /// <inheritdoc/>
@@ -250,7 +253,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
                 : (solution.Choice, RecourseStatus.Found, Invariant($"optimal on the action grids ({ObjectiveText(problem, solution.Choice)}; {score.Basis})"));
         }
 
-        var result = LinearProgramSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
+        var result = _mixedIntegerSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
         switch (result.Status)
         {
             case LinearProgramStatus.Optimal:
@@ -382,6 +385,19 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         /// </summary>
         public double RobustnessRadius { get; init; }
 
+        /// <summary>
+        /// Gets the time limit in seconds of each row's mixed-integer program, or <see langword="null"/> (the default)
+        /// for none; a row stopped by it gets <see cref="RecourseStatus.Limit"/> with the best action found.
+        /// Range: value &gt; 0.
+        /// </summary>
+        public double? MaximumSecondsPerRow { get; init; }
+
+        /// <summary>
+        /// Gets the search threads of each row's mixed-integer program; 1 (the default) gives the same answers run to run
+        /// (rows already run in parallel). Range: 1 ≤ value ≤ 64.
+        /// </summary>
+        public int NumberOfWorkers { get; init; } = Solvers.OrTools.MixedIntegerSolver.Defaults.NumberOfWorkers;
+
         internal static class Defaults
         {
             public const LinearSurrogate Surrogate = LinearSurrogate.InputGradient;
@@ -397,6 +413,8 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             Contracts.CheckParam(Enum.IsDefined(Cost), nameof(Cost), $"Unknown cost function {Cost}.");
             Contracts.CheckParam(Enum.IsDefined(Solver), nameof(Solver), $"Unknown solver {Solver}.");
             Contracts.CheckParam(GridPointsPerFeature >= 2, nameof(GridPointsPerFeature), $"Must be ≥ 2; got {GridPointsPerFeature}.");
+            Contracts.CheckParam(MaximumSecondsPerRow is null or > 0, nameof(MaximumSecondsPerRow), FormattableString.Invariant($"Must be > 0 (or null for no limit); got {MaximumSecondsPerRow}."));
+            Contracts.CheckParam(NumberOfWorkers is >= 1 and <= 64, nameof(NumberOfWorkers), FormattableString.Invariant($"Must lie in [1, 64]; got {NumberOfWorkers}."));
             RobustGenerator.CheckRadius(RobustnessRadius, nameof(RobustnessRadius));
             Contracts.CheckParam(LimeSampleCount >= 10, nameof(LimeSampleCount), $"Must be ≥ 10; got {LimeSampleCount}.");
             if (LimeKernelWidth is double width)
