@@ -298,7 +298,7 @@ public class LinearIntegerProgramGeneratorTests
     }
 
     [Fact]
-    public void Generate_GeneralConstraintAndOneHotGroup_CbcMatchesBruteForce()
+    public void Generate_GeneralConstraintAndOneHotGroup_MixedIntegerProgramMatchesBruteForce()
     {
         FeatureInfo[] features =
         [
@@ -342,7 +342,7 @@ public class LinearIntegerProgramGeneratorTests
     }
 
     [Fact]
-    public void Generate_CbcAndKnapsackSolver_GiveTheSameCost()
+    public void Generate_MixedIntegerProgramAndKnapsackSolver_GiveTheSameCost()
     {
         var set = ActionSet.CreateBuilder(Features, 1.0)
             .SetCostWeight("debt", 2)
@@ -358,6 +358,44 @@ public class LinearIntegerProgramGeneratorTests
             if (knapsack[i].Delta is not null)
                 cbc[i].Cost.Should().BeApproximately(knapsack[i].Cost, 1e-7, $"row {i}");
         }
+    }
+
+    [Fact]
+    public void Generate_MixedIntegerProgram_RepeatedRunsAgreeAndMoreWorkersFindTheSameCosts()
+    {
+        var set = ActionSet.CreateBuilder(Features, 1.0)
+            .AddLinearConstraint("debt-needs-income", new Dictionary<string, double> { ["debt"] = 1, ["income"] = 1 })
+            .Build();
+        var rows = NegativeRows(Logistic, 20, seed: 21);
+        LinearIntegerProgramGenerator.Options Options(int workers) => new()
+        {
+            Solver = IntegerProgramSolver.MixedIntegerProgram, SolverNumberOfWorkers = workers, SolverMaximumSeconds = 60,
+        };
+
+        var first = Create(Options(1)).Generate(Logistic, Threshold, set, rows);
+        var second = Create(Options(1)).Generate(Logistic, Threshold, set, rows);
+        var fourWorkers = Create(Options(4)).Generate(Logistic, Threshold, set, rows);
+
+        first.Count(r => r.Status == RecourseStatus.Found).Should().BeGreaterThan(5);
+        for (int i = 0; i < first.Count; i++)
+        {
+            second[i].Status.Should().Be(first[i].Status, $"row {i}");
+            (second[i].Delta?.ToArray() ?? []).Should().Equal(first[i].Delta?.ToArray() ?? [], $"row {i}");
+            fourWorkers[i].Status.Should().Be(first[i].Status, $"row {i}");
+            if (first[i].Delta is not null)
+                fourWorkers[i].Cost.Should().BeApproximately(first[i].Cost, 1e-9, $"row {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 1, "SolverMaximumSeconds")]
+    [InlineData(double.NaN, 1, "SolverMaximumSeconds")]
+    [InlineData(10.0, 0, "SolverNumberOfWorkers")]
+    [InlineData(10.0, 65, "SolverNumberOfWorkers")]
+    public void Create_OutOfRangeSolverLimits_ThrowNamingTheOption(double seconds, int workers, string option)
+    {
+        var act = () => Create(new() { SolverMaximumSeconds = seconds, SolverNumberOfWorkers = workers });
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }
 
     [Fact]

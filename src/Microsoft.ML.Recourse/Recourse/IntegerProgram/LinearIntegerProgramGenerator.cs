@@ -90,6 +90,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
 {
     private readonly Options _options;
     private readonly int _seed;
+    private readonly ILinearProgramSolver _programSolver;
     private readonly object _percentileLock = new();
     private PercentileTable? _percentiles;
 
@@ -100,6 +101,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         options.Check();
         _options = options;
         _seed = options.Seed ?? context.NextSeed();
+        _programSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers);
     }
 
     /// <inheritdoc/>
@@ -131,6 +133,9 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         LimeSampleCount = _options.LimeSampleCount,
         LimeKernelWidth = _options.LimeKernelWidth,
         Seed = _seed,
+        RobustnessRadius = _options.RobustnessRadius,
+        SolverMaximumSeconds = _options.SolverMaximumSeconds,
+        SolverNumberOfWorkers = _options.SolverNumberOfWorkers,
     };
 
     /// <inheritdoc/>
@@ -250,7 +255,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
                 : (solution.Choice, RecourseStatus.Found, Invariant($"optimal on the action grids ({ObjectiveText(problem, solution.Choice)}; {score.Basis})"));
         }
 
-        var result = LinearProgramSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
+        var result = _programSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
         switch (result.Status)
         {
             case LinearProgramStatus.Optimal:
@@ -382,6 +387,19 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         /// </summary>
         public double RobustnessRadius { get; init; }
 
+        /// <summary>
+        /// Gets the time limit of each row's mixed-integer program in seconds, or <see langword="null"/> (the default)
+        /// for none. A row whose program the limit stops gets <see cref="RecourseStatus.Limit"/> with the best action
+        /// found, if any. The managed knapsack solver has no time limit. Range: value &gt; 0.
+        /// </summary>
+        public double? SolverMaximumSeconds { get; init; }
+
+        /// <summary>
+        /// Gets the search threads of each row's mixed-integer program (rows already run in parallel); 1, the default,
+        /// gives the same answers run to run. Range: 1 ≤ value ≤ 64.
+        /// </summary>
+        public int SolverNumberOfWorkers { get; init; } = Defaults.SolverNumberOfWorkers;
+
         internal static class Defaults
         {
             public const LinearSurrogate Surrogate = LinearSurrogate.InputGradient;
@@ -389,6 +407,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             public const int GridPointsPerFeature = 21;
             public const IntegerProgramSolver Solver = IntegerProgramSolver.Automatic;
             public const int LimeSampleCount = 5000;
+            public const int SolverNumberOfWorkers = 1;
         }
 
         internal void Check()
@@ -398,6 +417,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             Contracts.CheckParam(Enum.IsDefined(Solver), nameof(Solver), $"Unknown solver {Solver}.");
             Contracts.CheckParam(GridPointsPerFeature >= 2, nameof(GridPointsPerFeature), $"Must be ≥ 2; got {GridPointsPerFeature}.");
             RobustGenerator.CheckRadius(RobustnessRadius, nameof(RobustnessRadius));
+            LinearProgramSolver.CheckLimits(SolverMaximumSeconds, nameof(SolverMaximumSeconds), SolverNumberOfWorkers, nameof(SolverNumberOfWorkers));
             Contracts.CheckParam(LimeSampleCount >= 10, nameof(LimeSampleCount), $"Must be ≥ 10; got {LimeSampleCount}.");
             if (LimeKernelWidth is double width)
                 Contracts.CheckPositive(width, nameof(LimeKernelWidth));
