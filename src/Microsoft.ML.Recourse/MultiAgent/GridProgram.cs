@@ -167,11 +167,14 @@ internal static class GridProgram
         var binaries = selection.SelectMany(x => x).ToArray();
         for (int round = 0; round < MaximumCuts; round++)
         {
-            var result = LinearProgramSolver.Solve(new LinearProgram(objective, lower, upper, rows, integer));
+            var result = recommender.ProgramSolver.Solve(new LinearProgram(objective, lower, upper, rows, integer));
             if (result.Status == LinearProgramStatus.Infeasible)
             if (result.Status == LinearProgramStatus.Infeasible)
                 return recommender.NoneExists(problem, factual, factualOutcomes, MultiAgentSolver.MixedIntegerProgram, candidates,
                     $"The mixed-integer program proved that no grid action satisfies {problem.Constraints}.", []);
+            if (result.Status == LinearProgramStatus.Limit)
+                throw new InvalidOperationException(
+                    $"The time limit ({nameof(MultiAgentRecommender.Options)}.{nameof(MultiAgentRecommender.Options.SolverMaximumSeconds)}) stopped the grid program before it proved an optimum; raise it or remove it. {result.Message}");
             Contracts.Check(result.IsOptimal,
                 $"The mixed-integer solver stopped with status {result.Status} on the grid program{(result.Message is null ? "" : $": {result.Message}")}.");
             var indices = new List<int>();

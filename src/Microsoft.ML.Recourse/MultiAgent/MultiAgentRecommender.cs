@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Recourse.Solvers;
 
 namespace Microsoft.ML.Recourse.MultiAgent;
 
@@ -41,6 +42,8 @@ public sealed class MultiAgentRecommender
         Contracts.CheckPositive(options.MaximumCandidates, nameof(options.MaximumCandidates));
         Contracts.CheckParam(options.MaximumRecordedRejections >= 0, nameof(options.MaximumRecordedRejections),
             $"Must be ≥ 0; got {options.MaximumRecordedRejections}.");
+        LinearProgramSolver.CheckLimits(options.SolverMaximumSeconds, nameof(options.SolverMaximumSeconds),
+            options.SolverNumberOfWorkers, nameof(options.SolverNumberOfWorkers));
         System = system;
         _principal = system.IndexOfAgent(principal);
         Actions = actions;
@@ -57,6 +60,7 @@ public sealed class MultiAgentRecommender
             Contracts.CheckParam(action.Assignments.Select(a => a.Variable).Distinct().Count() == action.Assignments.Count, nameof(actions),
                 $"Action '{action.Name}' sets a variable twice.");
         _solver = ResolveSolver();
+        ProgramSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers);
     }
 
     /// <summary>Gets the system.</summary>
@@ -70,6 +74,9 @@ public sealed class MultiAgentRecommender
 
     /// <summary>Gets the problems solved for each situation.</summary>
     public IReadOnlyList<RecourseProblem> Problems => _problems;
+
+    /// <summary>The solver of the grid programs, with the options' time limit and worker count.</summary>
+    internal ILinearProgramSolver ProgramSolver { get; }
 
     /// <summary>Gets the method used: <see cref="MultiAgentSolver.Enumeration"/> or <see cref="MultiAgentSolver.MixedIntegerProgram"/>.</summary>
     public MultiAgentSolver Solver => _solver;
@@ -320,12 +327,26 @@ public sealed class MultiAgentRecommender
         /// <summary>Gets how many rejected candidates a result without recommendation lists. Range: ≥ 0.</summary>
         public int MaximumRecordedRejections { get; init; } = Defaults.MaximumRecordedRejections;
 
+        /// <summary>
+        /// Gets the time limit of each grid program (<see cref="MultiAgentSolver.MixedIntegerProgram"/>) in seconds, or
+        /// <see langword="null"/> (the default) for none; a program the limit stops before it proves an optimum makes
+        /// <see cref="MultiAgentRecommender.Recommend"/> throw, since only a proven optimum is a recommendation. Range: value &gt; 0.
+        /// </summary>
+        public double? SolverMaximumSeconds { get; init; }
+
+        /// <summary>
+        /// Gets the search threads of each grid program; 1, the default, gives the same answers run to run.
+        /// Range: 1 ≤ value ≤ 64.
+        /// </summary>
+        public int SolverNumberOfWorkers { get; init; } = Defaults.SolverNumberOfWorkers;
+
         internal static class Defaults
         {
             public const MultiAgentSolver Solver = MultiAgentSolver.Auto;
             public const double Tolerance = 1e-6;
             public const int MaximumCandidates = 10_000_000;
             public const int MaximumRecordedRejections = 1000;
+            public const int SolverNumberOfWorkers = 1;
         }
     }
 }

@@ -6,12 +6,43 @@ namespace Microsoft.ML.Recourse.Solvers;
 /// Solves any <see cref="LinearProgram"/> with the solver the project's policy assigns to it: separable programs
 /// (bounds only) in closed form with <see cref="SeparableBoxSolver"/>, programs with integer variables with OR-Tools'
 /// <see cref="MixedIntegerSolver"/>, and all other linear programs with OR-Tools' <see cref="GlopSolver"/>.
-/// For time limits, worker counts or another engine, use those solvers directly.
+/// <see cref="Create"/> gives the same policy with a time limit and a worker count; for another engine, use those
+/// solvers directly.
 /// </summary>
 public static class LinearProgramSolver
 {
     /// <summary>Gets the dispatching solver with default settings for each backend.</summary>
     public static ILinearProgramSolver Default { get; } = new DispatchingSolver(new SeparableBoxSolver(), new GlopSolver(), new MixedIntegerSolver());
+
+    /// <summary>The most search threads a caller may ask of the mixed-integer engines.</summary>
+    internal const int MaximumNumberOfWorkers = 64;
+
+    /// <summary>Creates the dispatching solver with a time limit and a worker count for its OR-Tools backends.</summary>
+    /// <param name="maximumSeconds">The time limit of each solve in seconds, or <see langword="null"/> for none (the default). Range: value &gt; 0.</param>
+    /// <param name="numberOfWorkers">
+    /// Search threads of the mixed-integer engines (GLOP and the closed form use one); 1 (the default) gives the same
+    /// answers run to run. Range: 1 ≤ value ≤ 64.
+    /// </param>
+    /// <returns>A solver that may be used from many threads at once.</returns>
+    public static ILinearProgramSolver Create(double? maximumSeconds = null, int numberOfWorkers = MixedIntegerSolver.Defaults.NumberOfWorkers)
+    {
+        CheckLimits(maximumSeconds, nameof(maximumSeconds), numberOfWorkers, nameof(numberOfWorkers));
+        if (maximumSeconds is null && numberOfWorkers == MixedIntegerSolver.Defaults.NumberOfWorkers)
+            return Default;
+        double seconds = maximumSeconds ?? double.PositiveInfinity;
+        return new DispatchingSolver(new SeparableBoxSolver(), new GlopSolver(seconds),
+            new MixedIntegerSolver(MixedIntegerSolver.Defaults.Engine, seconds, numberOfWorkers));
+    }
+
+    /// <summary>Checks a time limit and a worker count, naming the options that hold them.</summary>
+    internal static void CheckLimits(double? maximumSeconds, string secondsName, int numberOfWorkers, string workersName)
+    {
+        if (maximumSeconds is double seconds)
+            Contracts.CheckParam(seconds > 0 && !double.IsNaN(seconds), secondsName,
+                FormattableString.Invariant($"Must be > 0 seconds (or null for no limit); got {seconds}."));
+        Contracts.CheckParam(numberOfWorkers is >= 1 and <= MaximumNumberOfWorkers, workersName,
+            FormattableString.Invariant($"Must lie in [1, {MaximumNumberOfWorkers}]; got {numberOfWorkers}."));
+    }
 
     /// <summary>Solves <paramref name="problem"/> with <see cref="Default"/>.</summary>
     /// <param name="problem">The program.</param>

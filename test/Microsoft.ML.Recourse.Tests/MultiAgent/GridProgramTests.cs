@@ -37,7 +37,7 @@ public class GridProgramTests
     }
 
     [Fact]
-    public void Recommend_SmallRandomGrids_CbcMatchesEnumeration()
+    public void Recommend_SmallRandomGrids_MixedIntegerProgramMatchesEnumeration()
     {
         var random = new Random(5);
         var ctx = new RecourseContext(1);
@@ -76,7 +76,7 @@ public class GridProgramTests
     }
 
     [Fact]
-    public void Recommend_LargeLinearGrid_CbcSolvesBeyondEnumerationLimit()
+    public void Recommend_LargeLinearGrid_MixedIntegerProgramSolvesBeyondEnumerationLimit()
     {
         // 6 axes × 40 values: 41⁶ ≈ 4.75e9 candidates, far beyond enumeration.
         var ctx = new RecourseContext(1);
@@ -92,5 +92,41 @@ public class GridProgramTests
         // Cheapest per unit of score is x5 (weight 6): 3/6 = 0.5.
         result.Action.Should().Be("do(x5 := 0.5)");
         result.Cost.Should().BeApproximately(0.5, 1e-9);
+    }
+
+    [Fact]
+    public void Recommend_MoreWorkersAndATimeLimit_FindTheSameCostsAsOneWorker()
+    {
+        var random = new Random(8);
+        var ctx = new RecourseContext(1);
+        int compared = 0;
+        for (int trial = 0; trial < 15; trial++)
+        {
+            var (system, actions, factual) = RandomInstance(random);
+            RecourseProblem[] problems = [.. RecourseProblem.Standard];
+            var one = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
+            var four = ctx.MultiAgent.Recommender(system, "p", actions, problems,
+                new() { Solver = MultiAgentSolver.MixedIntegerProgram, SolverNumberOfWorkers = 4, SolverMaximumSeconds = 60 }).Recommend(factual);
+            for (int k = 0; k < problems.Length; k++)
+            {
+                four[k].Status.Should().Be(one[k].Status, "trial {0}, problem {1}", trial, problems[k]);
+                if (!one[k].HasRecommendation) continue;
+                compared++;
+                four[k].Cost.Should().BeApproximately(one[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
+            }
+        }
+        compared.Should().BeGreaterThan(5);
+    }
+
+    [Theory]
+    [InlineData(0.0, 1, "SolverMaximumSeconds")]
+    [InlineData(10.0, 0, "SolverNumberOfWorkers")]
+    [InlineData(10.0, 65, "SolverNumberOfWorkers")]
+    public void Recommender_OutOfRangeSolverLimits_ThrowNamingTheOption(double seconds, int workers, string option)
+    {
+        var (system, actions, _) = RandomInstance(new Random(1));
+        var act = () => new RecourseContext(1).MultiAgent.Recommender(system, "p", actions, [.. RecourseProblem.Standard],
+            new() { SolverMaximumSeconds = seconds, SolverNumberOfWorkers = workers });
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }
 }

@@ -298,7 +298,7 @@ public class LinearIntegerProgramGeneratorTests
     }
 
     [Fact]
-    public void Generate_GeneralConstraintAndOneHotGroup_CbcMatchesBruteForce()
+    public void Generate_GeneralConstraintAndOneHotGroup_MixedIntegerProgramMatchesBruteForce()
     {
         FeatureInfo[] features =
         [
@@ -351,7 +351,7 @@ public class LinearIntegerProgramGeneratorTests
 
         var knapsack = Create(new() { Solver = IntegerProgramSolver.MultipleChoiceKnapsack }).Generate(Logistic, Threshold, set, rows);
         var mip = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram }).Generate(Logistic, Threshold, set, rows);
-        var mipFourWorkers = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram, NumberOfWorkers = 4, MaximumSecondsPerRow = 60 })
+        var mipFourWorkers = Create(new() { Solver = IntegerProgramSolver.MixedIntegerProgram, SolverNumberOfWorkers = 4, SolverMaximumSeconds = 60 })
             .Generate(Logistic, Threshold, set, rows);
 
         for (int i = 0; i < rows.Length / 4; i++)
@@ -367,14 +367,52 @@ public class LinearIntegerProgramGeneratorTests
     }
 
     [Theory]
-    [InlineData(0.0, 1, "MaximumSecondsPerRow")]
-    [InlineData(double.NaN, 1, "MaximumSecondsPerRow")]
-    [InlineData(1.0, 0, "NumberOfWorkers")]
-    [InlineData(1.0, 65, "NumberOfWorkers")]
+    [InlineData(0.0, 1, "SolverMaximumSeconds")]
+    [InlineData(double.NaN, 1, "SolverMaximumSeconds")]
+    [InlineData(1.0, 0, "SolverNumberOfWorkers")]
+    [InlineData(1.0, 65, "SolverNumberOfWorkers")]
     public void Options_BadSolverLimits_ThrowNamingTheOption(double seconds, int workers, string parameter)
     {
-        var act = () => Create(new() { MaximumSecondsPerRow = seconds, NumberOfWorkers = workers });
+        var act = () => Create(new() { SolverMaximumSeconds = seconds, SolverNumberOfWorkers = workers });
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(parameter);
+    }
+
+    [Fact]
+    public void Generate_MixedIntegerProgram_RepeatedRunsAgreeAndMoreWorkersFindTheSameCosts()
+    {
+        var set = ActionSet.CreateBuilder(Features, 1.0)
+            .AddLinearConstraint("debt-needs-income", new Dictionary<string, double> { ["debt"] = 1, ["income"] = 1 })
+            .Build();
+        var rows = NegativeRows(Logistic, 20, seed: 21);
+        LinearIntegerProgramGenerator.Options Options(int workers) => new()
+        {
+            Solver = IntegerProgramSolver.MixedIntegerProgram, SolverNumberOfWorkers = workers, SolverMaximumSeconds = 60,
+        };
+
+        var first = Create(Options(1)).Generate(Logistic, Threshold, set, rows);
+        var second = Create(Options(1)).Generate(Logistic, Threshold, set, rows);
+        var fourWorkers = Create(Options(4)).Generate(Logistic, Threshold, set, rows);
+
+        first.Count(r => r.Status == RecourseStatus.Found).Should().BeGreaterThan(5);
+        for (int i = 0; i < first.Count; i++)
+        {
+            second[i].Status.Should().Be(first[i].Status, $"row {i}");
+            (second[i].Delta?.ToArray() ?? []).Should().Equal(first[i].Delta?.ToArray() ?? [], $"row {i}");
+            fourWorkers[i].Status.Should().Be(first[i].Status, $"row {i}");
+            if (first[i].Delta is not null)
+                fourWorkers[i].Cost.Should().BeApproximately(first[i].Cost, 1e-9, $"row {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 1, "SolverMaximumSeconds")]
+    [InlineData(double.NaN, 1, "SolverMaximumSeconds")]
+    [InlineData(10.0, 0, "SolverNumberOfWorkers")]
+    [InlineData(10.0, 65, "SolverNumberOfWorkers")]
+    public void Create_OutOfRangeSolverLimits_ThrowNamingTheOption(double seconds, int workers, string option)
+    {
+        var act = () => Create(new() { SolverMaximumSeconds = seconds, SolverNumberOfWorkers = workers });
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }
 
     [Fact]

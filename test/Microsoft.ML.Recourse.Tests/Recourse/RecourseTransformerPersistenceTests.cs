@@ -32,6 +32,9 @@ public class RecourseTransformerPersistenceTests
             GridPointsPerFeature = 7,
             Surrogate = LinearSurrogate.Lime,
             LimeSampleCount = 200,
+            RobustnessRadius = 0.05,
+            SolverMaximumSeconds = 30,
+            SolverNumberOfWorkers = 2,
         });
         var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator, threshold: 0.4)
             .Fit(RecourseTransformerTests.Rows());
@@ -45,6 +48,9 @@ public class RecourseTransformerPersistenceTests
         var loadedGenerator = loaded.Generator.Should().BeOfType<LinearIntegerProgramGenerator>().Subject;
         loadedGenerator.StoredOptions.Should().BeEquivalentTo(generator.StoredOptions);
         loadedGenerator.GridPointsPerFeature.Should().Be(7);
+        loadedGenerator.RobustnessRadius.Should().Be(0.05);
+        loadedGenerator.StoredOptions.SolverMaximumSeconds.Should().Be(30);
+        loadedGenerator.StoredOptions.SolverNumberOfWorkers.Should().Be(2);
         var expected = transformer.Transform(RecourseTransformerTests.Rows());
         var actual = loaded.Transform(RecourseTransformerTests.Rows());
         actual.GetColumn<float[]>("RecourseDelta").SelectMany(v => v).Should().Equal(expected.GetColumn<float[]>("RecourseDelta").SelectMany(v => v));

@@ -33,22 +33,51 @@ public class LinearProgramSolverTests
     }
 
     [Fact]
-    public void Solve_GeneralLp_UsesClp()
+    public void Solve_GeneralLp_UsesGlop()
     {
         // max x + y s.t. x + 2y ≤ 4, 3x + y ≤ 6: (1.6, 1.2) with 2.8.
         var result = LinearProgramSolver.Solve(s_general);
         result.Status.Should().Be(LinearProgramStatus.Optimal);
         result.ObjectiveValue.Should().BeApproximately(-2.8, 1e-9);
-        result.Iterations.Should().BePositive("Clp reports simplex iterations; the closed form reports 0");
+        result.Iterations.Should().BePositive("GLOP reports simplex iterations; the closed form reports 0");
     }
 
     [Fact]
-    public void Solve_IntegerProgram_UsesCbc()
+    public void Solve_IntegerProgram_UsesTheMixedIntegerSolver()
     {
         var result = LinearProgramSolver.Solve(s_integer);
         result.Status.Should().Be(LinearProgramStatus.Optimal);
         result.ObjectiveValue.Should().BeApproximately(BruteForce(new LinearProgram(s_integer.Objective, [0, 0], [4, 4], s_integer.Constraints, s_integer.IsInteger)).Objective, 1e-9);
         result.Solution.Should().OnlyContain(x => Math.Abs(x - Math.Round(x)) < 1e-9);
+    }
+
+    [Fact]
+    public void Create_WithoutLimits_IsTheDefault()
+        => LinearProgramSolver.Create().Should().BeSameAs(LinearProgramSolver.Default);
+
+    [Fact]
+    public void Create_WithLimits_HandsThemToTheOrToolsBackends()
+    {
+        var dispatcher = (LinearProgramSolver.DispatchingSolver)LinearProgramSolver.Create(maximumSeconds: 5, numberOfWorkers: 3);
+
+        dispatcher.SolverFor(s_separable).Should().BeOfType<SeparableBoxSolver>();
+        dispatcher.SolverFor(s_general).Should().BeOfType<GlopSolver>().Which.MaximumSeconds.Should().Be(5);
+        var mixed = dispatcher.SolverFor(s_integer).Should().BeOfType<MixedIntegerSolver>().Subject;
+        mixed.MaximumSeconds.Should().Be(5);
+        mixed.NumberOfWorkers.Should().Be(3);
+        dispatcher.Solve(s_integer).ObjectiveValue.Should().BeApproximately(LinearProgramSolver.Solve(s_integer).ObjectiveValue, 1e-9);
+    }
+
+    [Theory]
+    [InlineData(0.0, 1, "maximumSeconds")]
+    [InlineData(-1.0, 1, "maximumSeconds")]
+    [InlineData(double.NaN, 1, "maximumSeconds")]
+    [InlineData(1.0, 0, "numberOfWorkers")]
+    [InlineData(1.0, 65, "numberOfWorkers")]
+    public void Create_OutOfRangeLimits_ThrowNamingTheParameter(double seconds, int workers, string parameter)
+    {
+        var act = () => LinearProgramSolver.Create(seconds, workers);
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(parameter);
     }
 
     [Fact]

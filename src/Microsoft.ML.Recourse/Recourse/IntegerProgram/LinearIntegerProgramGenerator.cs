@@ -89,8 +89,8 @@ public enum IntegerProgramSolver
 public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
 {
     private readonly Options _options;
-    private readonly Solvers.OrTools.MixedIntegerSolver _mixedIntegerSolver;
     private readonly int _seed;
+    private readonly ILinearProgramSolver _programSolver;
     private readonly object _percentileLock = new();
     private PercentileTable? _percentiles;
 
@@ -101,8 +101,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         options.Check();
         _options = options;
         _seed = options.Seed ?? context.NextSeed();
-        _mixedIntegerSolver = new Solvers.OrTools.MixedIntegerSolver(maximumSeconds: options.MaximumSecondsPerRow ?? double.PositiveInfinity,
-            numberOfWorkers: options.NumberOfWorkers, randomSeed: 0);
+        _programSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers);
     }
 
     /// <inheritdoc/>
@@ -134,6 +133,9 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         LimeSampleCount = _options.LimeSampleCount,
         LimeKernelWidth = _options.LimeKernelWidth,
         Seed = _seed,
+        RobustnessRadius = _options.RobustnessRadius,
+        SolverMaximumSeconds = _options.SolverMaximumSeconds,
+        SolverNumberOfWorkers = _options.SolverNumberOfWorkers,
     };
 
     /// <inheritdoc/>
@@ -253,7 +255,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
                 : (solution.Choice, RecourseStatus.Found, Invariant($"optimal on the action grids ({ObjectiveText(problem, solution.Choice)}; {score.Basis})"));
         }
 
-        var result = _mixedIntegerSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
+        var result = _programSolver.Solve(problem.ToIntegerProgram(forbidden), cancellationToken);
         switch (result.Status)
         {
             case LinearProgramStatus.Optimal:
@@ -386,17 +388,17 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
         public double RobustnessRadius { get; init; }
 
         /// <summary>
-        /// Gets the time limit in seconds of each row's mixed-integer program, or <see langword="null"/> (the default)
-        /// for none; a row stopped by it gets <see cref="RecourseStatus.Limit"/> with the best action found.
-        /// Range: value &gt; 0.
+        /// Gets the time limit of each row's mixed-integer program in seconds, or <see langword="null"/> (the default)
+        /// for none. A row whose program the limit stops gets <see cref="RecourseStatus.Limit"/> with the best action
+        /// found, if any. The managed knapsack solver has no time limit. Range: value &gt; 0.
         /// </summary>
-        public double? MaximumSecondsPerRow { get; init; }
+        public double? SolverMaximumSeconds { get; init; }
 
         /// <summary>
-        /// Gets the search threads of each row's mixed-integer program; 1 (the default) gives the same answers run to run
-        /// (rows already run in parallel). Range: 1 ≤ value ≤ 64.
+        /// Gets the search threads of each row's mixed-integer program (rows already run in parallel); 1, the default,
+        /// gives the same answers run to run. Range: 1 ≤ value ≤ 64.
         /// </summary>
-        public int NumberOfWorkers { get; init; } = Solvers.OrTools.MixedIntegerSolver.Defaults.NumberOfWorkers;
+        public int SolverNumberOfWorkers { get; init; } = Defaults.SolverNumberOfWorkers;
 
         internal static class Defaults
         {
@@ -405,6 +407,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             public const int GridPointsPerFeature = 21;
             public const IntegerProgramSolver Solver = IntegerProgramSolver.Automatic;
             public const int LimeSampleCount = 5000;
+            public const int SolverNumberOfWorkers = 1;
         }
 
         internal void Check()
@@ -413,9 +416,8 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
             Contracts.CheckParam(Enum.IsDefined(Cost), nameof(Cost), $"Unknown cost function {Cost}.");
             Contracts.CheckParam(Enum.IsDefined(Solver), nameof(Solver), $"Unknown solver {Solver}.");
             Contracts.CheckParam(GridPointsPerFeature >= 2, nameof(GridPointsPerFeature), $"Must be ≥ 2; got {GridPointsPerFeature}.");
-            Contracts.CheckParam(MaximumSecondsPerRow is null or > 0, nameof(MaximumSecondsPerRow), FormattableString.Invariant($"Must be > 0 (or null for no limit); got {MaximumSecondsPerRow}."));
-            Contracts.CheckParam(NumberOfWorkers is >= 1 and <= 64, nameof(NumberOfWorkers), FormattableString.Invariant($"Must lie in [1, 64]; got {NumberOfWorkers}."));
             RobustGenerator.CheckRadius(RobustnessRadius, nameof(RobustnessRadius));
+            LinearProgramSolver.CheckLimits(SolverMaximumSeconds, nameof(SolverMaximumSeconds), SolverNumberOfWorkers, nameof(SolverNumberOfWorkers));
             Contracts.CheckParam(LimeSampleCount >= 10, nameof(LimeSampleCount), $"Must be ≥ 10; got {LimeSampleCount}.");
             if (LimeKernelWidth is double width)
                 Contracts.CheckPositive(width, nameof(LimeKernelWidth));

@@ -43,7 +43,8 @@ public sealed class MixedIntegerSolver : ILinearProgramSolver
     {
         Contracts.CheckParam(Enum.IsDefined(engine), nameof(engine), $"Unknown engine {engine}.");
         Contracts.CheckParam(maximumSeconds > 0, nameof(maximumSeconds), FormattableString.Invariant($"Must be > 0 (or +∞ for no limit); got {maximumSeconds}."));
-        Contracts.CheckParam(numberOfWorkers is >= 1 and <= 64, nameof(numberOfWorkers), FormattableString.Invariant($"Must lie in [1, 64]; got {numberOfWorkers}."));
+        Contracts.CheckParam(numberOfWorkers is >= 1 and <= LinearProgramSolver.MaximumNumberOfWorkers, nameof(numberOfWorkers),
+            FormattableString.Invariant($"Must lie in [1, {LinearProgramSolver.MaximumNumberOfWorkers}]; got {numberOfWorkers}."));
         Contracts.CheckParam(randomSeed >= 0, nameof(randomSeed), FormattableString.Invariant($"Must be ≥ 0; got {randomSeed}."));
         Engine = engine;
         MaximumSeconds = maximumSeconds;
