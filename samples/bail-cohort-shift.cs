@@ -7,6 +7,7 @@
 // rows repeat a training row. For each seed and λ this trains the reference model (as `recourse reproduce ross2021`
 // does) and prints validation and test metrics at θ₀, then the test metrics with FOLLOW set to the training mean.
 // Run from the repository root: dotnet run samples/bail-cohort-shift.cs
+using Microsoft.ML;
 using System.Globalization;
 using Microsoft.ML.Recourse;
 using Microsoft.ML.Recourse.Actions;
@@ -17,7 +18,7 @@ using Microsoft.ML.Recourse.Trainers;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 foreach (int seed in new[] { 0, 21, 42 })
 {
-    var context = new RecourseContext(seed);
+    var context = new MLContext(seed).Recourse();
     var data = context.Datasets.Bail(splitSeed: seed);
     int d = data.FeatureCount;
     int follow = data.Features.Select((f, j) => (f, j)).Single(x => x.f.Name == "FOLLOW").j;
@@ -37,7 +38,7 @@ foreach (int seed in new[] { 0, 21, 42 })
     var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
     foreach (double lambda in new[] { 0.0, 0.8 })
     {
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actions, RecourseWeight = lambda, PerturbationDirection = PerturbationDirection.ReferenceCode,
             NumberOfEpochs = 15, BatchSize = 10, Seed = seed,
@@ -46,7 +47,7 @@ foreach (int seed in new[] { 0, 21, 42 })
         {
             var scores = new double[labels.Length];
             model.Model.ScoreBatch(rows, scores);
-            var m = BinaryClassificationMetrics.Compute(scores, labels, model.Threshold);
+            var m = ThresholdClassificationMetrics.Compute(scores, labels, model.Threshold);
             return $"F1 {m.F1Score:0.000}, accuracy {m.Accuracy:0.000}, predicted favourable {(double)m.PredictedPositives / m.RowCount:0.000}";
         }
         var neutral = test.ToArray();

@@ -6,12 +6,13 @@
 // to the test rows it rejects, and audit both by personal status and sex.
 // Run from the repository root: dotnet run samples/german-recourse.cs (the data is found in ../shared/data or
 // RECOURSE_DATA_DIR).
+using Microsoft.ML;
 using System.Globalization;
 using Microsoft.ML.Recourse;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Actions;
 
-var context = new RecourseContext(seed: 0);
+var context = new MLContext(seed: 0).Recourse();
 var data = context.Datasets.German(splitSeed: 0);
 Console.WriteLine(data);
 
@@ -23,7 +24,7 @@ var actions = ActionSet.CreateBuilder(data.Features, maximumChange: 0.75)
     .SetCostWeight("amount", 2)
     .Build();
 
-var trainer = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(actions, recourseWeight: 0.8,
+var trainer = context.Trainers.RecourseAwareMultilayerPerceptron(actions, recourseWeight: 0.8,
     perturbationDirection: PerturbationDirection.ReferenceCode, numberOfEpochs: 20, batchSize: 30);
 var model = trainer.Fit(data.TrainSet, data.ValidationSet);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained; decision threshold θ₀ = {model.Threshold:0.00}"));
@@ -31,13 +32,13 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained; decisio
 var scored = model.Transform(data.TestSet);
 foreach (var generator in new IRecourseGenerator[]
 {
-    context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode),
-    context.Recourse.Generators.LinearIntegerProgram(),
+    context.Generators.OneStep(PerturbationDirection.ReferenceCode),
+    context.Generators.LinearIntegerProgram(),
 })
 {
-    var recourse = context.Recourse.GenerateRecourse(model, actions, generator).Fit(scored);
+    var recourse = context.GenerateRecourse(model, actions, generator).Fit(scored);
     var transformed = recourse.Transform(scored);
-    var audit = context.Recourse.Audit(transformed, "personal_status_sex");
+    var audit = context.Audit(transformed, "personal_status_sex");
     Console.WriteLine();
     Console.WriteLine($"{generator.Name}: recourse audit by personal_status_sex");
     Console.WriteLine($"{"group",-8}{"rows",6}{"neg",6}{"rec-neg",9}{"rec-all",9}{"mean cost",11}");

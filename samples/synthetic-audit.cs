@@ -3,13 +3,14 @@
 
 // Synthetic credit applicants (no data files needed): compare the recourse a plain logistic model and a recourse-aware
 // one leave to the applicants they reject, by age group, with Wachter-style gradient-descent recourse.
+using Microsoft.ML;
 using System.Globalization;
 using Microsoft.ML.Recourse;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
-var context = new RecourseContext(seed: 1);
+var context = new MLContext(seed: 1).Recourse();
 var data = context.Datasets.SyntheticCredit(rows: 3000, seed: 1);
 Console.WriteLine(data);
 
@@ -21,8 +22,8 @@ var actions = ActionSet.CreateBuilder(data.Features, maximumChange: 0.75)
     .SetBounds("debt-ratio", lower: 0, upper: 100)
     .Build();
 
-var trainers = context.BinaryClassification.Trainers;
-var models = new (string Name, BinaryPredictionTransformer<LogisticRegressionModelParameters> Model)[]
+var trainers = context.Trainers;
+var models = new (string Name, RecourseAwarePredictionTransformer<LogisticRegressionModelParameters> Model)[]
 {
     ("plain (λ = 0)", trainers.RecourseAwareLogisticRegression(actions, recourseWeight: 0).Fit(data.TrainSet, data.ValidationSet)),
     ("recourse-aware (λ = 0.8)", trainers.RecourseAwareLogisticRegression(actions, recourseWeight: 0.8).Fit(data.TrainSet, data.ValidationSet)),
@@ -31,9 +32,9 @@ var models = new (string Name, BinaryPredictionTransformer<LogisticRegressionMod
 foreach (var (name, model) in models)
 {
     var scored = model.Transform(data.TestSet);
-    var recourse = context.Recourse.GenerateRecourse(model, actions, context.Recourse.Generators.GradientDescent()).Fit(scored);
+    var recourse = context.GenerateRecourse(model, actions, context.Generators.GradientDescent()).Fit(scored);
     var transformed = recourse.Transform(scored);
-    var audit = context.Recourse.Audit(transformed, "ageGroup");
+    var audit = context.Audit(transformed, "ageGroup");
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, θ₀ = {model.Threshold:0.00}: gradient-descent recourse by age group"));
     Console.WriteLine($"{"group",-13}{"rows",6}{"neg",6}{"rec-neg",9}{"rec-all",9}{"mean cost",11}{"median",9}");

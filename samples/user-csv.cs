@@ -4,26 +4,28 @@
 // Your own data: read a CSV file through a schema file (docs/user-data.md), train a recourse-aware logistic model,
 // save it, and explain the integer-program recourse of the first rejected applicants in original units.
 using System.Globalization;
+using Microsoft.ML;
 using Microsoft.ML.Recourse;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 string examples = ExamplesDirectory();
-var context = new RecourseContext(seed: 2);
+var mlContext = new MLContext(seed: 2);
+var context = mlContext.Recourse();
 var data = context.Datasets.LoadCsv(Path.Combine(examples, "credit.csv"), Path.Combine(examples, "credit.schema.json"));
 Console.WriteLine(data);
 
-var split = context.Data.TrainTestSplit(data.Data, testFraction: 0.25, seed: 2);
-var model = context.BinaryClassification.Trainers
+var split = mlContext.Data.TrainTestSplit(data.Data, testFraction: 0.25, seed: 2);
+var model = context.Trainers
     .RecourseAwareLogisticRegression(data.ActionSet, recourseWeight: 0.8, numberOfEpochs: 30)
     .Fit(split.TrainSet);
 string modelPath = Path.Combine(Path.GetTempPath(), "user-csv-sample-model.zip");
-context.Model.Save(model, split.TrainSet.Schema, modelPath);
+mlContext.Model.Save(model, split.TrainSet.Schema, modelPath);
 Console.WriteLine($"saved {modelPath} (try: recourse explain --model {modelPath} --data {Path.Combine(examples, "credit.csv")} --schema {Path.Combine(examples, "credit.schema.json")} --method linear-ip)");
 
 var scored = model.Transform(split.TestSet);
-var recourse = context.Recourse.GenerateRecourse(model, data.ActionSet, context.Recourse.Generators.LinearIntegerProgram()).Fit(scored);
+var recourse = context.GenerateRecourse(model, data.ActionSet, context.Generators.LinearIntegerProgram()).Fit(scored);
 var transformed = recourse.Transform(scored);
-var overall = context.Recourse.Audit(transformed).Overall;
+var overall = context.Audit(transformed).Overall;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{overall.Negatives} of {overall.Rows} test applicants rejected; {overall.NegativesWithRecourse} have recourse (mean cost {overall.MeanCost:0.###}), {overall.InfeasibleShare * 100:0.#} % certified infeasible"));
 

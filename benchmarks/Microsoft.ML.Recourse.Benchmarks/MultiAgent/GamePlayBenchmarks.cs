@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.MultiAgent;
 
@@ -10,7 +11,7 @@ namespace Microsoft.ML.Recourse.Benchmarks.MultiAgent;
 [MemoryDiagnoser]
 public class GamePlayBenchmarks
 {
-    private RecourseContext _context = null!;
+    private RecourseCatalog _context = null!;
     private GamePlayLog _plays = null!;
 
     [Params(1_000_000)]
@@ -19,7 +20,7 @@ public class GamePlayBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _context = new RecourseContext(seed: 1);
+        _context = new MLContext(seed: 1).Recourse();
         int cooperating = Plays * 132 / 1000; // the one-shot cooperation rate of the Dal Bó log (434 / 3294)
         _plays = _context.MultiAgent.SynthesizePlays([NormalFormGame.DalBoPD1], [cooperating, Plays - cooperating]);
     }

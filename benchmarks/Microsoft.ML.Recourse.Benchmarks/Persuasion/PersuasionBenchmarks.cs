@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Persuasion;
 
@@ -35,24 +36,24 @@ public class PersuasionBenchmarks
             actions.Add(new PersuasionAction($"a{a}", Math.Round(random.NextDouble() * 0.5, 2), a % 2, effect));
         }
         _setting = new LinearPersuasionSetting(subject, actions, DecisionRulePrior.Gaussian([.. weights, bias], 0.4));
-        _problem = new RecourseContext(1).Persuasion.CreateProblem(_setting, Samples);
-        var result = new RecourseContext(1).Persuasion.Solve(_problem);
+        _problem = new MLContext(1).Recourse().Persuasion.CreateProblem(_setting, Samples);
+        var result = new MLContext(1).Recourse().Persuasion.Solve(_problem);
         Console.WriteLine($"// {Actions} actions, {Samples} samples: {result.RegionCount} regions; persuasion {result.Persuasion.DecisionMakerUtility:0.0000}, full {result.FullDisclosure.DecisionMakerUtility:0.0000}, none {result.NoDisclosure.DecisionMakerUtility:0.0000}");
     }
 
     /// <summary>Sampling the prior and grouping acceptance patterns into regions.</summary>
     [Benchmark]
-    public int EstimateRegions() => new RecourseContext(2).Persuasion.CreateProblem(_setting, Samples).Regions.Count;
+    public int EstimateRegions() => new MLContext(2).Recourse().Persuasion.CreateProblem(_setting, Samples).Regions.Count;
 
     /// <summary>The signalling LP (GLOP) and both baselines on the estimated regions.</summary>
     [Benchmark]
-    public double SolveLp() => new RecourseContext(2).Persuasion.Solve(_problem).Persuasion.DecisionMakerUtility;
+    public double SolveLp() => new MLContext(2).Recourse().Persuasion.Solve(_problem).Persuasion.DecisionMakerUtility;
 
     /// <summary>Regions and LP together: the whole "solve" of the target.</summary>
     [Benchmark]
     public double EndToEnd()
     {
-        var ctx = new RecourseContext(3);
+        var ctx = new MLContext(3).Recourse();
         return ctx.Persuasion.Solve(ctx.Persuasion.CreateProblem(_setting, Samples)).Persuasion.DecisionMakerUtility;
     }
 }

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
@@ -31,7 +32,7 @@ internal sealed class AdultWorkload
         AdultWorkload workload;
         try
         {
-            var adult = new RecourseContext(0).Datasets.Adult(splitSeed: 0);
+            var adult = new MLContext(0).Recourse().Datasets.Adult(splitSeed: 0);
             workload = new AdultWorkload($"real adult data ({adult})", adult.TrainSet, adult.ValidationSet,
                 ActionSet.FromFeatures(adult.Features, adult.MaximumChange));
         }
@@ -44,8 +45,8 @@ internal sealed class AdultWorkload
     }
 
     /// <summary>The reference training run: 2 × 100 ReLU, dropout 0.3, 15 epochs, batches of 10, Adam 0.002, balanced, λ = 0.8.</summary>
-    public BinaryPredictionTransformer<MultilayerPerceptronModelParameters> TrainReferenceModel()
-        => new RecourseContext(0).BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+    public RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters> TrainReferenceModel()
+        => new MLContext(0).Recourse().Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = Actions,
             RecourseWeight = 0.8,
@@ -74,7 +75,7 @@ internal sealed class AdultWorkload
                 double logit = -1.6 + 0.6 * x[r][0] + 0.9 * x[r][1] + 0.8 * x[r][2] + 0.3 * x[r][3] + 0.5 * x[r][4] + 1.2 * x[r][7] + 0.4 * x[r][8];
                 y[r] = random.NextUniform(0, 1) < 1 / (1 + Math.Exp(-logit));
             }
-            return new DataViewBuilder().AddVectorColumn(DefaultColumnNames.Features, x, names).AddColumn(DefaultColumnNames.Label, y).Build();
+            return new InMemoryDataView.Builder().AddVector(DefaultColumnNames.Features, names.Length, x.SelectMany(r => r).ToArray(), names).AddScalar(DefaultColumnNames.Label, y).Build();
         }
         return new AdultWorkload($"synthetic rows of adult's shape ({TrainingRows} / {ValidationRows} rows, 9 features; the adult file was not found)",
             Rows(TrainingRows), Rows(ValidationRows), ActionSet.FromFeatures(features, RecourseDataset.DefaultMaximumChange));

@@ -1,7 +1,9 @@
+using Microsoft.ML.Recourse.Trainers;
+using Microsoft.ML;
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 
@@ -26,7 +28,7 @@ public class GradientDescentBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         Source source;
         try
         {
@@ -40,7 +42,7 @@ public class GradientDescentBenchmarks
             source = SyntheticAdultShape();
             Console.WriteLine("// GradientDescentBenchmarks: adult data not found; synthetic rows of adult's shape.");
         }
-        var model = ctx.BinaryClassification.Trainers.MultilayerPerceptron().Fit(source.Train).Model;
+        var model = new MultilayerPerceptronTrainer(ctx.Environment, new MultilayerPerceptronTrainer.Options()).Fit(source.Train).Model;
         _model = model;
         _actions = ActionSet.FromFeatures(source.Features, RecourseDataset.DefaultMaximumChange);
         _threshold = BestF1Threshold(model, source.Validation, source.ValidationLabels);
@@ -79,7 +81,7 @@ public class GradientDescentBenchmarks
     public IReadOnlyList<RecourseResult> ReferenceCode() => Run(GradientDescentCompatibility.ReferenceCode);
 
     private IReadOnlyList<RecourseResult> Run(GradientDescentCompatibility compatibility)
-        => new RecourseContext(1).Recourse.Generators
+        => new MLContext(1).Recourse().Generators
             .GradientDescent(new GradientDescentGenerator.Options { Compatibility = compatibility, NumberOfThreads = 1 })
             .Generate(_model, _threshold, _actions, _negatives);
 
@@ -135,7 +137,7 @@ public class GradientDescentBenchmarks
         var train = Draw(26_048);
         var validation = Draw(6_012);
         var test = Draw(500);
-        var view = new DataViewBuilder().AddVectorColumn(DefaultColumnNames.Features, train.X).AddColumn(DefaultColumnNames.Label, train.Y).Build();
+        var view = new InMemoryDataView.Builder().AddVector(DefaultColumnNames.Features, train.X[0].Length, train.X.SelectMany(r => r).ToArray()).AddScalar(DefaultColumnNames.Label, train.Y).Build();
         return new Source(features, view, Flat(validation.X), validation.Y, [Flat(test.X), Flat(validation.X)]);
     }
 

@@ -1,6 +1,8 @@
+using Microsoft.ML.Recourse.Trainers;
+using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 
@@ -36,7 +38,7 @@ public class LinearIntegerProgramBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         RecourseDataset data;
         try
         {
@@ -48,7 +50,7 @@ public class LinearIntegerProgramBenchmarks
             data = SyntheticAdultShape();
             Console.WriteLine("// LinearIntegerProgramBenchmarks: adult.csv not found; synthetic data of adult's shape (d = 9).");
         }
-        _model = ctx.BinaryClassification.Trainers.MultilayerPerceptron(numberOfEpochs: 3).Fit(data.TrainSet).Model;
+        _model = new MultilayerPerceptronTrainer(ctx.Environment, new MultilayerPerceptronTrainer.Options { NumberOfEpochs = 3 }).Fit(data.TrainSet).Model;
         var features = AllFeaturesFree ? data.Features.Select(f => f with { Actionability = FeatureActionability.Free }).ToArray() : data.Features;
         _actionSet = ActionSet.FromFeatures(features, data.MaximumChange);
         var test = data.GetFeatureMatrix(DatasetSplit.Test);
@@ -57,8 +59,8 @@ public class LinearIntegerProgramBenchmarks
         _model.ScoreBatch(test, scores);
         var negatives = Enumerable.Range(0, scores.Length).Where(i => scores[i] < 0.5).ToArray();
         _negatives = Rows(test, d, negatives, KnapsackRows);
-        _knapsack = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MultipleChoiceKnapsack });
-        _mixedIntegerProgram = ctx.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MixedIntegerProgram });
+        _knapsack = ctx.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MultipleChoiceKnapsack });
+        _mixedIntegerProgram = ctx.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Solver = IntegerProgramSolver.MixedIntegerProgram });
 
         var all = _knapsack.Generate(_model, 0.5, _actionSet, test);
         var found = negatives.Where(i => all[i].Status == RecourseStatus.Found).ToArray();

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
@@ -28,7 +29,7 @@ public class OneStepBenchmarks
         // The generator needs 0 < θ₀ < 1; a grid end (0 or 1) is moved inside.
         (_model, _threshold, _actions) = (fitted.Model, Math.Clamp(fitted.Threshold, 0.05, 0.95), adult.Actions);
         _rows = adult.Train.GetColumn<float[]>(DefaultColumnNames.Features).Take(Rows).SelectMany(r => r.Select(v => (double)v)).ToArray();
-        _generator = new RecourseContext(0).Recourse.Generators.OneStep(new OneStepGenerator.Options { NumberOfThreads = 1 });
+        _generator = new MLContext(0).Recourse().Generators.OneStep(new OneStepGenerator.Options { NumberOfThreads = 1 });
         Console.WriteLine(FormattableString.Invariant($"// θ₀ = {fitted.Threshold}; {_rows.Length / _model.FeatureCount} rows"));
     }
 

@@ -18,5 +18,5 @@ public class RecourseAwareTrainingBenchmarks
     public void Setup() => _adult = AdultWorkload.Load();
 
     [Benchmark(Description = "Recourse-aware MLP on adult, λ = 0.8, 15 epochs, batch 10")]
-    public BinaryPredictionTransformer<MultilayerPerceptronModelParameters> TrainAdult() => _adult.TrainReferenceModel();
+    public RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters> TrainAdult() => _adult.TrainReferenceModel();
 }

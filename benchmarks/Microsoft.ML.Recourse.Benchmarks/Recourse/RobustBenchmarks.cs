@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
@@ -32,18 +33,18 @@ public class RobustBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var shift = ctx.Datasets.LoadShift(Shift);
         var fold = shift.GetFold(0);
-        _model = ctx.Recourse.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 }).TrainModel(fold.GetView(ShiftPart.BeforeTrain), 1);
+        _model = ctx.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 }).TrainModel(fold.GetView(ShiftPart.BeforeTrain), 1);
         _actionSet = Upadhyay2021Experiment.ObservedRangeActionSet(shift);
         var test = fold.GetFeatureMatrix(ShiftPart.BeforeTest);
         int d = shift.FeatureCount;
         var rejected = Enumerable.Range(0, test.Length / d).Where(i => _model.Score(test.AsSpan(i * d, d)) < 0.5).ToArray();
         // The rejected rows, repeated to a fixed count so every shift times the same number of rows.
         _rows = Enumerable.Range(0, Rows).SelectMany(i => test.AsSpan(rejected[i % rejected.Length] * d, d).ToArray()).ToArray();
-        _robust = ctx.Recourse.Generators.Robust(new RobustGenerator.Options { RobustnessRadius = 0.1, RecourseWeight = 0.5, NumberOfThreads = 1 });
-        _robustIp = ctx.Recourse.Generators.RobustIntegerProgram(0.1);
+        _robust = ctx.Generators.Robust(new RobustGenerator.Options { RobustnessRadius = 0.1, RecourseWeight = 0.5, NumberOfThreads = 1 });
+        _robustIp = ctx.Generators.RobustIntegerProgram(0.1);
     }
 
     [Benchmark(OperationsPerInvoke = Rows, Description = "ROAR, exact, logistic model: per row")]

@@ -1,16 +1,19 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
+
+using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>recourse demo</c>: the main job on the embedded synthetic credit data. It trains a logistic model and an MLP,
@@ -38,7 +41,7 @@ internal static class DemoCommand
     private static int Run(int rowCount, int seed, bool json)
     {
         var clock = Stopwatch.StartNew();
-        var context = new RecourseContext(seed);
+        var context = new MLContext(seed).Recourse();
         var data = context.Datasets.SyntheticCredit(rowCount, seed);
         // The data set's own actionability (age fixed, education and savings up, debt down, hours and income free),
         // with whole numbers where the feature is counted in whole units (years, hours).
@@ -46,8 +49,8 @@ internal static class DemoCommand
         foreach (var feature in data.Features.Where(f => f.IsInteger && f.Actionability != FeatureActionability.Immutable))
             builder.SetInteger(feature.Name);
         var actions = builder.Build();
-        var oneStep = context.Recourse.Generators.OneStep();
-        var trainers = context.BinaryClassification.Trainers;
+        var oneStep = context.Generators.OneStep();
+        var trainers = context.Trainers;
 
         var results = new List<ModelResult>();
         foreach (double lambda in new[] { 0.0, 0.8 })
@@ -69,13 +72,13 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static ModelResult Evaluate<TModel>(RecourseContext context, RecourseDataset data, ActionSet actions, IRecourseGenerator generator,
-        string name, double lambda, BinaryPredictionTransformer<TModel> model) where TModel : ScorerModelParameters
+    private static ModelResult Evaluate<TModel>(RecourseCatalog context, RecourseDataset data, ActionSet actions, IRecourseGenerator generator,
+        string name, double lambda, RecourseAwarePredictionTransformer<TModel> model) where TModel : ScorerModelParameters
     {
         var metrics = context.Evaluation.EvaluateClassification(model.Model, model.Threshold, data.TestSet);
-        var recourse = context.Recourse.GenerateRecourse(model, actions, generator).Fit(data.TestSet);
+        var recourse = context.GenerateRecourse(model, actions, generator).Fit(data.TestSet);
         var transformed = recourse.Transform(data.TestSet);
-        var audit = context.Recourse.Audit(transformed).Overall;
+        var audit = context.Audit(transformed).Overall;
 
         var probabilities = model.Transform(data.TestSet).GetColumn<float>("Probability").ToArray();
         var explanations = recourse.ExplainAll(transformed);

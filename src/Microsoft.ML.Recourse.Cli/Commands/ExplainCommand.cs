@@ -1,16 +1,19 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 using Spectre.Console;
 using MetadataKeys = Microsoft.ML.Recourse.Cli.Commands.TrainCommand.MetadataKeys;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
+
+using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>recourse explain --model model.zip (--dataset NAME | --data data.csv --schema schema.json) --method
@@ -23,7 +26,7 @@ internal static class ExplainCommand
 
     public static Command Create()
     {
-        var model = new Option<FileInfo>("--model") { Description = "The model file (from recourse train, or saved with ctx.Model.Save).", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "The model file (from recourse train, or saved with mlContext.Model.Save).", Required = true };
         var dataset = new Option<string?>("--dataset") { Description = "A reference data set (adult, compas, german, bail, synthetic): its test split for the model's split seed is evaluated." };
         dataset.AcceptOnlyFromAmong([.. Datasets.DatasetsCatalog.Names]);
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
@@ -64,21 +67,22 @@ internal static class ExplainCommand
             throw new ArgumentException(FormattableString.Invariant($"--limit must be ≥ 1; got {n}."));
 
         var watch = Stopwatch.StartNew();
-        var context = new RecourseContext(0);
-        var loaded = context.Model.Load(settings.ModelPath, out _, out var metadata);
-        var (scorer, threshold, featureColumn) = Predictor(loaded, settings.ModelPath);
+        var mlContext = new MLContext(0);
+        var context = mlContext.Recourse();
+        var loaded = ModelFiles.Load(context, settings.ModelPath, out var metadata);
+        var predictor = Predictor(context, loaded, settings.ModelPath);
+        var (scorer, threshold, featureColumn) = (predictor.Model, predictor.Threshold, predictor.FeatureColumnName);
         var evaluation = settings.Dataset is not null ? FromDataset(context, settings, metadata) : FromCsv(context, settings);
-        var rows = settings.Limit is int limit && limit < evaluation.Rows.RowCount()
-            ? context.Data.TakeRows(evaluation.Rows, Enumerable.Range(0, limit).ToArray())
-            : evaluation.Rows;
+        var rows = settings.Limit is int limit ? mlContext.Data.TakeRows(evaluation.Rows, limit) : evaluation.Rows;
 
         var generator = Generator(context, settings, metadata);
+        predictor.GetOutputSchema(rows.Schema); // the model's own schema check comes first: it names the column and both types
         var scored = loaded.Transform(rows);
-        var recourse = context.Recourse.GenerateRecourse(scorer, evaluation.Actions, generator, threshold, featureColumn).Fit(scored);
+        var recourse = context.GenerateRecourse(scorer, evaluation.Actions, generator, threshold, featureColumn).Fit(scored);
         var generation = Stopwatch.StartNew();
         var transformed = recourse.Transform(scored);
         double generationSeconds = generation.Elapsed.TotalSeconds;
-        var audit = context.Recourse.Audit(transformed, settings.Group);
+        var audit = context.Audit(transformed, settings.Group);
         var explanations = recourse.ExplainAll(transformed);
         double? secondsPerRow = audit.Overall.Negatives == 0 ? null : generationSeconds / audit.Overall.Negatives;
 
@@ -92,7 +96,7 @@ internal static class ExplainCommand
         }
 
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-            $"{evaluation.Source}; method {settings.Method} ({generator.Name}), θ₀ = {threshold:0.###}, {rows.RowCount()} rows")));
+            $"{evaluation.Source}; method {settings.Method} ({generator.Name}), θ₀ = {threshold:0.###}, {DataViews.RowCount(rows)} rows")));
         AnsiConsole.Write(RecourseAuditTable.Create(audit));
         if (secondsPerRow is double perRow)
             AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{perRow * 1000:0.###} ms per rejected row ({generationSeconds:0.###} s in all)")));
@@ -105,15 +109,15 @@ internal static class ExplainCommand
         return 0;
     }
 
-    private static (IScorer Scorer, double Threshold, string FeatureColumn) Predictor(ITransformer model, string path) => model switch
-    {
-        BinaryPredictionTransformer<LogisticRegressionModelParameters> p => (p.Model, p.Threshold, p.FeatureColumnName),
-        BinaryPredictionTransformer<MultilayerPerceptronModelParameters> p => (p.Model, p.Threshold, p.FeatureColumnName),
-        TransformerChain<ITransformer> chain when chain.Any() => Predictor(chain.Last(), path),
-        _ => throw new InvalidOperationException($"The model in '{path}' is a {model.GetType().Name}, not a binary classifier (a BinaryPredictionTransformer)."),
-    };
+    private static RecourseAwarePredictionTransformer<ScorerModelParameters> Predictor(RecourseCatalog context, ITransformer model, string path)
+        => context.Model.GetTransformers(model).LastOrDefault() switch
+        {
+            RecourseAwarePredictionTransformer<LogisticRegressionModelParameters> p => new(p.Model, p.FeatureColumnName, p.Threshold),
+            RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters> p => new(p.Model, p.FeatureColumnName, p.Threshold),
+            _ => throw new InvalidOperationException($"The model in '{path}' holds no classifier trained by recourse train (a RecourseAwarePredictionTransformer)."),
+        };
 
-    private static Evaluation FromDataset(RecourseContext context, Settings settings, IReadOnlyDictionary<string, string> metadata)
+    private static Evaluation FromDataset(RecourseCatalog context, Settings settings, IReadOnlyDictionary<string, string> metadata)
     {
         string name = settings.Dataset!;
         if (metadata.TryGetValue(MetadataKeys.Dataset, out var trainedOn) && !string.Equals(trainedOn, name, StringComparison.OrdinalIgnoreCase))
@@ -127,15 +131,15 @@ internal static class ExplainCommand
             ActionSet.FromFeatures(data.Features, maximumChange), Datasets.RecourseDataset.RowIdColumnName);
     }
 
-    private static Evaluation FromCsv(RecourseContext context, Settings settings)
+    private static Evaluation FromCsv(RecourseCatalog context, Settings settings)
     {
         var data = context.Datasets.LoadCsv(settings.DataPath!, settings.SchemaPath!);
         return new Evaluation(data.ToString(), data.Data, data.ActionSet, Datasets.RecourseDataset.RowIdColumnName);
     }
 
-    private static IRecourseGenerator Generator(RecourseContext context, Settings settings, IReadOnlyDictionary<string, string> metadata)
+    private static IRecourseGenerator Generator(RecourseCatalog context, Settings settings, IReadOnlyDictionary<string, string> metadata)
     {
-        var generators = context.Recourse.Generators;
+        var generators = context.Generators;
         switch (settings.Method)
         {
             case "onestep":
@@ -170,7 +174,7 @@ internal static class ExplainCommand
     private static int[] RowIds(IDataView transformed, Evaluation evaluation)
         => evaluation.RowIdColumn is { } name && transformed.Schema.GetColumnOrNull(name) is not null
             ? transformed.GetColumn<int>(name).ToArray()
-            : Enumerable.Range(0, transformed.RowCount()).ToArray();
+            : Enumerable.Range(0, DataViews.RowCount(transformed)).ToArray();
 
     private static string ToCsv(IDataView transformed, Evaluation evaluation, IReadOnlyList<RecourseExplanation?> explanations)
     {

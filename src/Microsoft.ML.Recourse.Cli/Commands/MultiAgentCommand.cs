@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -5,6 +6,8 @@ using Microsoft.ML.Recourse.MultiAgent;
 using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
+
+using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>recourse multiagent --game &lt;pd|dalbo-pd1|dalbo-pd2|file.json&gt; --plays plays.csv [--json]</c>, and
@@ -26,7 +29,7 @@ internal static class MultiAgentCommand
         command.Subcommands.Add(SynthesizeCommand());
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
-            var ctx = new RecourseContext();
+            var ctx = new MLContext().Recourse();
             var log = GamePlayLog.Read(parse.GetValue(plays)!, LoadGames(ctx, parse.GetValue(games)!));
             var analysis = ctx.MultiAgent.AnalyzePlays(log);
             var output = parse.InvocationConfiguration.Output;
@@ -56,7 +59,7 @@ internal static class MultiAgentCommand
         command.Options.Add(output);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
-            var ctx = new RecourseContext(parse.GetValue(seed));
+            var ctx = new MLContext(parse.GetValue(seed)).Recourse();
             var loaded = LoadGames(ctx, parse.GetValue(games)!);
             var log = ctx.MultiAgent.SynthesizePlays(loaded, ParseCounts(parse.GetValue(counts)!, loaded[0]));
             log.Write(parse.GetValue(output)!);
@@ -74,7 +77,7 @@ internal static class MultiAgentCommand
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private static IReadOnlyList<NormalFormGame> LoadGames(RecourseContext ctx, string[] ids)
+    private static IReadOnlyList<NormalFormGame> LoadGames(RecourseCatalog ctx, string[] ids)
         => ids.SelectMany(ctx.MultiAgent.Games).ToArray();
 
     private static int[] ParseCounts(string text, NormalFormGame game)

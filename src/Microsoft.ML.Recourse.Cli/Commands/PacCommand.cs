@@ -7,6 +7,8 @@ using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>
 /// <c>recourse pac --epsilon 0.05 --delta 0.05 [--n 500] [--convention standard|reference] [--json]</c>: sample-size
 /// planning for PAC thresholds — the smallest calibration set that admits a certificate, and k* for a given size.

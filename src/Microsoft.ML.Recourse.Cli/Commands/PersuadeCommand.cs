@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -6,6 +7,8 @@ using Microsoft.ML.Recourse.Persuasion;
 using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
+
+using Command = System.CommandLine.Command;
 
 /// <summary><c>recourse persuade --problem problem.json [--json]</c>: the optimal obedient recommendation policy and both baselines.</summary>
 internal static class PersuadeCommand
@@ -30,7 +33,7 @@ internal static class PersuadeCommand
         {
             var file = parse.GetValue(problem)!;
             var parsed = PersuasionProblemFile.Load(file.FullName);
-            var result = new RecourseContext(PersuasionProblemFile.DefaultSeed).Persuasion.Solve(parsed, parse.GetValue(margin));
+            var result = new MLContext(PersuasionProblemFile.DefaultSeed).Recourse().Persuasion.Solve(parsed, parse.GetValue(margin));
             if (parse.GetValue(json))
                 Console.Out.WriteLine(ToJson(result));
             else

@@ -7,6 +7,8 @@ using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>
 /// <c>recourse reproduce causal-german [--seeds …] [--lambdas …] [--direction reference|recourse] [--out DIR] [--json] [--data-dir DIR]</c>:
 /// causal recourse-neg of recourse-aware MLPs on German credit (Ross et al. 2021, Fig. 3).

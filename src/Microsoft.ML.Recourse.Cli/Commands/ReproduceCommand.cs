@@ -2,6 +2,8 @@ using System.CommandLine;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary><c>recourse reproduce &lt;paper&gt;</c>: the parent of the paper-reproduction commands, one sub-command per paper in its own file.</summary>
 internal static class ReproduceCommand
 {

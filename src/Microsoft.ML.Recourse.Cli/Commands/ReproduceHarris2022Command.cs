@@ -6,6 +6,8 @@ using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary><c>recourse reproduce harris2022 --out DIR [--json] [--data-dir DIR]</c>: the HELOC persuasion experiment (poster Fig. 2 and Fig. 3).</summary>
 internal static class ReproduceHarris2022Command
 {

@@ -7,6 +7,8 @@ using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>
 /// <c>recourse reproduce pac-validity [--out DIR] [--json]</c>: how often the PAC threshold behind PARE misses its ε
 /// bound over many calibration draws, against δ, in both parameter conventions.

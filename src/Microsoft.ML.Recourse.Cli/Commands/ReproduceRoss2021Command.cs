@@ -8,6 +8,8 @@ using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>
 /// <c>recourse reproduce ross2021 --dataset &lt;adult|compas|bail|german|all&gt; --out DIR</c>: Tables 1 and 2 and
 /// Figures 1 and 2 of Ross, Lakkaraju &amp; Bastani (NeurIPS 2021) with the reference code's settings.

@@ -6,6 +6,8 @@ using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary><c>recourse reproduce upadhyay2021 --out DIR [--json] [--data-dir DIR]</c>: recourse under model updates (ROAR).</summary>
 internal static class ReproduceUpadhyay2021Command
 {

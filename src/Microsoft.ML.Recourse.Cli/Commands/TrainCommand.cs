@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -10,6 +11,8 @@ using Microsoft.ML.Recourse.Trainers;
 using Spectre.Console;
 
 namespace Microsoft.ML.Recourse.Cli.Commands;
+
+using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>recourse train --dataset NAME --model logistic|mlp --lambda λ [--direction recourse|reference] --out model.zip</c>:
@@ -77,7 +80,8 @@ internal static class TrainCommand
     private static int Run(Settings settings)
     {
         var watch = Stopwatch.StartNew();
-        var context = new RecourseContext(settings.Seed);
+        var mlContext = new MLContext(settings.Seed);
+        var context = mlContext.Recourse();
         var data = context.Datasets.Load(settings.Dataset, settings.SplitSeed, settings.DataDirectory);
         var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
         bool german = settings.Dataset == "german";
@@ -128,7 +132,7 @@ internal static class TrainCommand
             [MetadataKeys.LearningRate] = Invariant(LearningRate),
             [MetadataKeys.SelectedEpoch] = Invariant(selectedEpoch),
         };
-        context.Model.Save(fitted.Transformer, data.TrainSet.Schema, settings.OutputPath, metadata);
+        ModelFiles.Save(mlContext, fitted.Transformer, data.TrainSet.Schema, settings.OutputPath, metadata);
 
         if (settings.Json)
         {
@@ -155,10 +159,10 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static (ITransformer Transformer, ScorerModelParameters Model, double Threshold) Fit(RecourseContext context, Settings settings, RecourseDataset data, ActionSet actions,
+    private static (ITransformer Transformer, ScorerModelParameters Model, double Threshold) Fit(RecourseCatalog context, Settings settings, RecourseDataset data, ActionSet actions,
         int epochs, int batchSize, IProgress<TrainingProgress> progress)
     {
-        var trainers = context.BinaryClassification.Trainers;
+        var trainers = context.Trainers;
         if (settings.Model == "logistic")
         {
             var logistic = trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options

@@ -1,5 +1,5 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Trainers;
 using Microsoft.ML.Recourse.MultiAgent;
@@ -119,18 +119,18 @@ internal static class CausalGermanExperiment
     /// <summary>One split: the SCM on its training rows, then every λ's model and its two rates on its test rows.</summary>
     internal static SeedResult RunSeed(Options options, int seed)
     {
-        var context = new RecourseContext(seed);
+        var context = new MLContext(seed).Recourse();
         var german = context.Datasets.German(seed, options.DataDirectory);
         var scm = FitCausalModel(context, german);
         CheckAgreement(german, scm.CausalModel);
         var actions = ActionSet.FromFeatures(german.Features, german.MaximumChange);
-        var oneStep = context.Recourse.Generators.OneStep(options.Direction);
+        var oneStep = context.Generators.OneStep(options.Direction);
         var testRows = ReadFeatures(german.TestSet);
         var causalOptions = new CausalRecourseOptions { MaximumChange = german.MaximumChange, GridStep = options.GridStep };
         var models = new List<ModelResult>();
         foreach (double weight in options.RecourseWeights)
         {
-            var fitted = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+            var fitted = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
             {
                 ActionSet = actions, RecourseWeight = weight, PerturbationDirection = options.Direction,
                 NumberOfEpochs = options.NumberOfEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = seed,
@@ -149,7 +149,7 @@ internal static class CausalGermanExperiment
     }
 
     /// <summary>The SCM of the experiment: fitted on the split's training rows only, as the model sees them.</summary>
-    internal static GermanCreditCausalModel FitCausalModel(RecourseContext context, RecourseDataset german)
+    internal static GermanCreditCausalModel FitCausalModel(RecourseCatalog context, RecourseDataset german)
         => context.MultiAgent.FitGermanCreditCausalModel(ReadFeatures(german.TrainSet));
 
     /// <summary>

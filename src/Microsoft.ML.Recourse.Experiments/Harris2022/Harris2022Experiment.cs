@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Persuasion;
 
@@ -124,8 +125,8 @@ internal static class Harris2022Experiment
         var rejected = Enumerable.Range(0, data.RowCount).Where(i => scores[i] < 0).ToArray();
         Contracts.Check(rejected.Length >= options.NumberOfSubjects, FormattableString.Invariant(
             $"Only {rejected.Length} applicants are rejected by the fitted rule; {options.NumberOfSubjects} subjects were requested."));
-        var context = new RecourseContext(options.Seed);
-        var shuffle = new Random(context.NextSeed());
+        var context = new MLContext(options.Seed).Recourse();
+        var shuffle = new Random(context.Environment.NextSeed());
         var subjects = rejected.OrderBy(_ => shuffle.Next()).Take(options.NumberOfSubjects).Order().ToArray();
         var summary = new DataSummary(path, data.RowCount, d, (int)data.Labels.Sum(), (double)correct / data.RowCount, iterations,
             rejected.Length, weights[desirable], weights[gaming], bias, data.Scales[desirable], data.Scales[gaming]);
@@ -140,7 +141,7 @@ internal static class Harris2022Experiment
         for (int c = 0; c < configurations.Length; c++)
             for (int s = 0; s < subjects.Length; s++)
                 for (int r = 0; r < options.NumberOfSeeds; r++)
-                    instances.Add(new Instance(c, s, r, context.NextSeed()));
+                    instances.Add(new Instance(c, s, r, context.Environment.NextSeed()));
 
         double[] mean = [.. weights, bias];
         var outcomes = new Outcome[instances.Count];
@@ -150,7 +151,7 @@ internal static class Harris2022Experiment
             var (variance, cost, effect) = configurations[instance.Configuration];
             var x0 = data.Features.AsSpan(subjects[instance.Subject] * d, d).ToArray();
             var actions = Actions(d, desirable, gaming, weights, cost, effect, options);
-            var ctx = new RecourseContext(instance.Seed);
+            var ctx = new MLContext(instance.Seed).Recourse();
             var problem = ctx.Persuasion.CreateProblem(weights, bias, x0, actions, variance, options.NumberOfSamples);
             var result = ctx.Persuasion.Solve(problem);
             outcomes[i] = new Outcome(result.Persuasion.DecisionMakerUtility, result.Persuasion.SubjectUtility,

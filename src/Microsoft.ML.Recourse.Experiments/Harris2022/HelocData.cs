@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Persuasion;
 
 namespace Microsoft.ML.Recourse.Experiments;

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.Diagnostics;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Calibration;
@@ -73,11 +74,11 @@ internal static class PacValidityExperiment
         Contracts.CheckValue(options, nameof(options));
         options.Check();
         var watch = Stopwatch.StartNew();
-        var context = new RecourseContext(options.Seed);
+        var context = new MLContext(options.Seed).Recourse();
         var data = context.Datasets.Load(options.Dataset, options.Seed, options.DataDirectory);
         var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
         bool german = options.Dataset == "german";
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actions,
             RecourseWeight = options.RecourseWeight,
@@ -89,7 +90,7 @@ internal static class PacValidityExperiment
         log?.Invoke(FormattableString.Invariant($"trained {options.Dataset} λ = {options.RecourseWeight} ({watch.Elapsed.TotalSeconds:0.0} s)"));
 
         var pool = data.GetFeatureMatrix(DatasetSplit.Validation).Concat(data.GetFeatureMatrix(DatasetSplit.Test)).ToArray();
-        var results = context.Recourse.Generators.OneStep(options.Direction).Generate(model.Model, model.Threshold, actions, pool);
+        var results = context.Generators.OneStep(options.Direction).Generate(model.Model, model.Threshold, actions, pool);
         // As PARE: a row without a proposed action keeps its own score.
         var scores = results.Select(r => r.Delta is null ? r.ScoreBefore : r.ScoreAfter).ToArray();
         Array.Sort(scores);

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.ML.Recourse.Actions;
@@ -115,7 +116,7 @@ internal static class Ross2021Experiment
         options.Check();
         var watch = Stopwatch.StartNew();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var loader = new RecourseContext(0);
+        var loader = new MLContext(0).Recourse();
         var data = new ConcurrentDictionary<(string, int), Lazy<RecourseDataset>>();
         RecourseDataset Data(string name, int seed)
             => data.GetOrAdd((name, seed), key => new Lazy<RecourseDataset>(() => loader.Datasets.Load(key.Item1, key.Item2, options.DataDirectory))).Value;
@@ -169,10 +170,10 @@ internal static class Ross2021Experiment
 
     private static JobOutcome RunJob(Options options, Job job, RecourseDataset data)
     {
-        var context = new RecourseContext(job.Seed);
+        var context = new MLContext(job.Seed).Recourse();
         var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
         var epochs = new List<TrainingProgress>();
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actions,
             RecourseWeight = job.Lambda,
@@ -186,8 +187,8 @@ internal static class Ross2021Experiment
         int selectedEpoch = epochs.Last(e => e.IsBest).Epoch;
 
         // The caller runs jobs in parallel, so every generator runs on one thread.
-        var oneStep = context.Recourse.Generators.OneStep(new OneStepGenerator.Options { Direction = options.Direction, NumberOfThreads = 1 });
-        var gradient = context.Recourse.Generators.GradientDescent(new GradientDescentGenerator.Options { NumberOfThreads = 1 });
+        var oneStep = context.Generators.OneStep(new OneStepGenerator.Options { Direction = options.Direction, NumberOfThreads = 1 });
+        var gradient = context.Generators.GradientDescent(new GradientDescentGenerator.Options { NumberOfThreads = 1 });
         var evaluation = context.Evaluation;
         if (!job.IsTableModel)
         {
@@ -196,7 +197,7 @@ internal static class Ross2021Experiment
         }
 
         // The paper's "linear approximation": LIME surrogate + Ustun et al.'s integer program.
-        var linearIp = context.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Surrogate = LinearSurrogate.Lime, Seed = job.Seed });
+        var linearIp = context.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { Surrogate = LinearSurrogate.Lime, Seed = job.Seed });
         IRecourseGenerator[] generators = [oneStep, gradient, linearIp];
         var atF1 = evaluation.Evaluate(model.Model, model.Threshold, actions, generators, data.TestSet);
         var pare = context.Calibration.Pare(model, oneStep, actions, epsilon: options.Epsilon, delta: options.Delta, convention: options.PacConvention)

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Evaluation;
@@ -45,10 +46,10 @@ internal static class Upadhyay2021Experiment
 
     public static Result Run(Options options, Action<string>? log = null)
     {
-        var context = new RecourseContext(options.Seed);
-        var simulation = context.Recourse.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = options.Seed });
+        var context = new MLContext(options.Seed).Recourse();
+        var simulation = context.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = options.Seed });
         var progress = log is null ? null : new Progress(log);
-        var generators = context.Recourse.Generators;
+        var generators = context.Generators;
         IRecourseGenerator[] Methods() =>
         [
             // The reference's Wachter-style baseline pulls g towards 0.51 and stops once it gets there.

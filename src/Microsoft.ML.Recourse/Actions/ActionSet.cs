@@ -1,5 +1,5 @@
-using Microsoft.ML.Recourse.Data;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Data;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.Actions;
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Actions;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Actions;
 

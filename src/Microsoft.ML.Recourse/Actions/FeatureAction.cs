@@ -3,7 +3,7 @@ namespace Microsoft.ML.Recourse.Actions;
 /// <summary>
 /// How one feature of an <see cref="ActionSet"/> may change. Changes δⱼ are in the model's units (the units of the
 /// <c>Features</c> vector); bounds and grids are in the feature's original units and are converted with its
-/// <see cref="Data.FeatureInfo"/>.
+/// <see cref="FeatureInfo"/>.
 /// </summary>
 public sealed record FeatureAction
 {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.Actions;
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.Actions;
 

@@ -1,19 +1,19 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse.Calibration;
 
 /// <summary>
-/// Decision-threshold calibration with guarantees, reached through <see cref="RecourseContext.Calibration"/> (as
+/// Decision-threshold calibration with guarantees, reached through <see cref="RecourseCatalog.Calibration"/> (as
 /// ML.NET's <c>BinaryClassification.Calibrators</c>).
 /// </summary>
 public sealed class CalibrationCatalog
 {
-    internal CalibrationCatalog(RecourseContext context) => Context = context;
+    internal CalibrationCatalog(RecourseEnvironment environment) => Environment = environment;
 
-    internal RecourseContext Context { get; }
+    internal RecourseEnvironment Environment { get; }
 
     /// <summary>
     /// Create <see cref="PareCalibratorEstimator{TModel}"/>, which sets a fitted classifier's decision threshold so
@@ -30,7 +30,7 @@ public sealed class CalibrationCatalog
     /// <param name="delta">δ, the probability that the calibration draw breaks the guarantee. Range: 0 &lt; δ &lt; 1.</param>
     /// <param name="convention">How to read (ε, δ); <see cref="ParameterConvention.ReferenceCode"/> reproduces the published code.</param>
     public PareCalibratorEstimator<TModel> Pare<TModel>(
-        BinaryPredictionTransformer<TModel> model,
+        RecourseAwarePredictionTransformer<TModel> model,
         IRecourseGenerator generator,
         ActionSet actionSet,
         string labelColumnName = DefaultColumnNames.Label,
@@ -56,7 +56,7 @@ public sealed class CalibrationCatalog
     /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
     /// <param name="options">The calibrator options.</param>
     public PareCalibratorEstimator<TModel> Pare<TModel>(
-        BinaryPredictionTransformer<TModel> model,
+        RecourseAwarePredictionTransformer<TModel> model,
         IRecourseGenerator generator,
         ActionSet actionSet,
         PareCalibratorOptions options)
@@ -66,7 +66,7 @@ public sealed class CalibrationCatalog
         Contracts.CheckValue(generator, nameof(generator));
         Contracts.CheckValue(actionSet, nameof(actionSet));
         Contracts.CheckValue(options, nameof(options));
-        return new PareCalibratorEstimator<TModel>(Context, model, generator, actionSet, options);
+        return new PareCalibratorEstimator<TModel>(Environment, model, generator, actionSet, options);
     }
 }
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
@@ -40,16 +40,16 @@ namespace Microsoft.ML.Recourse.Calibration;
 public sealed class PareCalibratorEstimator<TModel> : IEstimator<PareCalibratorTransformer<TModel>>
     where TModel : ScorerModelParameters
 {
-    private readonly RecourseContext _context;
-    private readonly BinaryPredictionTransformer<TModel> _model;
+    private readonly RecourseEnvironment _environment;
+    private readonly RecourseAwarePredictionTransformer<TModel> _model;
     private readonly IRecourseGenerator _generator;
     private readonly ActionSet _actionSet;
     private readonly PareCalibratorOptions _options;
 
-    internal PareCalibratorEstimator(RecourseContext context, BinaryPredictionTransformer<TModel> model,
+    internal PareCalibratorEstimator(RecourseEnvironment environment, RecourseAwarePredictionTransformer<TModel> model,
         IRecourseGenerator generator, ActionSet actionSet, PareCalibratorOptions options)
     {
-        _context = context;
+        _environment = environment;
         _model = model;
         _generator = generator;
         _actionSet = actionSet;
@@ -65,17 +65,12 @@ public sealed class PareCalibratorEstimator<TModel> : IEstimator<PareCalibratorT
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        ColumnChecks.CheckFeatureShape(inputSchema, _model.FeatureColumnName, _model.Model.FeatureCount);
+        ColumnChecks.CheckFeatureShape(inputSchema, _model.FeatureColumnName);
         ColumnChecks.CheckScalarShape(inputSchema, "label", _options.LabelColumnName, BooleanDataViewType.Instance);
-        // The prediction columns replace same-named input columns in place, as the prediction transformer does.
-        var columns = inputSchema.ToList();
-        foreach (var output in PredictionColumns)
-        {
-            int at = columns.FindIndex(c => c.Name == output.Name);
-            if (at >= 0) columns[at] = output;
-            else columns.Add(output);
-        }
-        return new SchemaShape(columns);
+        return SchemaShapes.With(inputSchema,
+            (DefaultColumnNames.Score, NumberDataViewType.Single),
+            (DefaultColumnNames.Probability, NumberDataViewType.Single),
+            (DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance));
     }
 
     /// <summary>Computes θ̄ and θ₀ on held-out calibration rows and returns the classifier with θ₀.</summary>
@@ -107,15 +102,8 @@ public sealed class PareCalibratorEstimator<TModel> : IEstimator<PareCalibratorT
         var choice = ThresholdSelection.MaximizeF1(scores, labels, candidates)
             ?? throw new InvalidOperationException(FormattableString.Invariant(
                 $"Every candidate threshold in [0, {certificate.Threshold:G4}] gives F1 = 0 on the calibration data; no threshold can be chosen."));
-        _context.WriteLog(nameof(PareCalibratorEstimator<TModel>), FormattableString.Invariant(
+        _environment.Log(nameof(PareCalibratorEstimator<TModel>), FormattableString.Invariant(
             $"{_generator.Name}: n = {certificate.CalibrationSize}, k* = {certificate.AllowedMisses}, θ̄ = {certificate.Threshold:G6}, θ₀ = {choice.Threshold:G6} (calibration F1 {choice.Value:G4})"));
         return new PareCalibratorTransformer<TModel>(_model.WithThreshold(choice.Threshold), certificate, choice.Value, _generator.Name);
     }
-
-    private static readonly SchemaShape.Column[] PredictionColumns =
-    [
-        new(DefaultColumnNames.Score, SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, 0),
-        new(DefaultColumnNames.Probability, SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, 0),
-        new(DefaultColumnNames.PredictedLabel, SchemaShape.VectorKind.Scalar, BooleanDataViewType.Instance, 0),
-    ];
 }

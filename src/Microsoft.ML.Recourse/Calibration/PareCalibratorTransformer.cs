@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
+using Microsoft.ML.Recourse.Persistence;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
@@ -10,10 +11,10 @@ namespace Microsoft.ML.Recourse.Calibration;
 /// <see cref="Model"/> (the trained classifier with θ₀) and carries the PAC certificate θ₀ rests on.
 /// </summary>
 /// <typeparam name="TModel">The type of the model parameters.</typeparam>
-public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistableTransformer
+public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistedTransformer, IPredictionRowFunction
     where TModel : ScorerModelParameters
 {
-    internal PareCalibratorTransformer(BinaryPredictionTransformer<TModel> model, PacThresholdResult certificate, double calibrationF1, string generatorName)
+    internal PareCalibratorTransformer(RecourseAwarePredictionTransformer<TModel> model, PacThresholdResult certificate, double calibrationF1, string generatorName)
     {
         Model = model;
         Certificate = certificate;
@@ -22,7 +23,7 @@ public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistab
     }
 
     /// <summary>Gets the trained classifier with the calibrated threshold θ₀.</summary>
-    public BinaryPredictionTransformer<TModel> Model { get; }
+    public RecourseAwarePredictionTransformer<TModel> Model { get; }
 
     /// <summary>Gets the calibrated decision threshold θ₀ ≤ θ̄: the best-F1 candidate in [0, θ̄].</summary>
     public double Threshold => Model.Threshold;
@@ -63,13 +64,27 @@ public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistab
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => Model.Transform(input);
 
-    string IPersistableTransformer.ModelKind => PareCalibratorTransformer.Kind;
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Model.GetRowToRowMapper(inputSchema);
 
-    int IPersistableTransformer.ModelVersion => 1;
+    void ICanSaveModel.Save(ModelSaveContext ctx) => SavedForm.Save(this, ctx);
 
-    JsonObject IPersistableTransformer.SaveModel() => new()
+    (float Score, float Probability, bool PredictedLabel) IPredictionRowFunction.Predict(ReadOnlySpan<float> features)
+        => ((IPredictionRowFunction)Model).Predict(features);
+
+    string IPersistedTransformer.Kind => PareCalibratorTransformer.Kind;
+
+    int IPersistedTransformer.KindVersion => 1;
+
+    string IPersistedTransformer.FeatureColumnName => Model.FeatureColumnName;
+
+    int IPersistedTransformer.FeatureCount => Model.Model.FeatureCount;
+
+    SavedOutputs IPersistedTransformer.Outputs => SavedOutputs.Prediction;
+
+    JsonObject IPersistedTransformer.SaveState() => new()
     {
-        ["model"] = ModelFile.SaveNode(Model),
+        ["model"] = PersistedKinds.Node(PredictionColumns.Kind, 1, ((IPersistedTransformer)Model).SaveState()),
         ["generatorName"] = GeneratorName,
         ["calibrationF1"] = CalibrationF1,
         ["upperBound"] = Certificate.Threshold,
@@ -82,12 +97,12 @@ public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistab
     };
 }
 
-/// <summary>Persistence of every <see cref="PareCalibratorTransformer{TModel}"/>.</summary>
 internal static class PareCalibratorTransformer
 {
     public const string Kind = "PareCalibratorTransformer";
 
-    public static ITransformer Load(JsonObject data, RecourseContext context)
+    [PersistedKind(PersistedFamily.Transformer, Kind, 1)]
+    internal static ITransformer Load(JsonObject data, int version, RecourseEnvironment environment)
     {
         var certificate = new PacThresholdResult(
             Number(data, "upperBound"),
@@ -100,10 +115,10 @@ internal static class PareCalibratorTransformer
         PacThreshold.CheckParameters(certificate.Epsilon, certificate.Delta, certificate.Convention);
         double f1 = Number(data, "calibrationF1");
         string generator = (string?)data["generatorName"] ?? throw new InvalidOperationException("no 'generatorName'");
-        return ModelFile.LoadNode(data["model"], context) switch
+        return PersistedKinds.Load<ITransformer>(PersistedFamily.Transformer, data["model"], environment) switch
         {
-            BinaryPredictionTransformer<LogisticRegressionModelParameters> m => new PareCalibratorTransformer<LogisticRegressionModelParameters>(m, certificate, f1, generator),
-            BinaryPredictionTransformer<MultilayerPerceptronModelParameters> m => new PareCalibratorTransformer<MultilayerPerceptronModelParameters>(m, certificate, f1, generator),
+            RecourseAwarePredictionTransformer<LogisticRegressionModelParameters> m => new PareCalibratorTransformer<LogisticRegressionModelParameters>(m, certificate, f1, generator),
+            RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters> m => new PareCalibratorTransformer<MultilayerPerceptronModelParameters>(m, certificate, f1, generator),
             var m => throw new InvalidOperationException($"a {m.GetType().Name} cannot be calibrated"),
         };
     }

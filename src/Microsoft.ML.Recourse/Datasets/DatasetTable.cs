@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Datasets;
 
@@ -65,12 +65,12 @@ internal sealed class DatasetTable
     {
         var floats = new float[Features.Length];
         for (int i = 0; i < floats.Length; i++) floats[i] = (float)Features[i];
-        var builder = new DataViewBuilder()
-            .AddShared(DefaultColumnNames.Features, new VectorDataViewType(NumberDataViewType.Single, FeatureCount), featureNames.ToArray(), floats, RowCount)
-            .AddShared(DefaultColumnNames.Label, BooleanDataViewType.Instance, null, Labels.ToArray())
-            .AddShared(RecourseDataset.RowIdColumnName, NumberDataViewType.Int32, null, RowIds.ToArray());
+        var builder = new InMemoryDataView.Builder()
+            .AddVector(DefaultColumnNames.Features, FeatureCount, floats, featureNames)
+            .AddScalar(DefaultColumnNames.Label, Labels.ToArray())
+            .AddScalar(RecourseDataset.RowIdColumnName, RowIds.ToArray());
         foreach (var g in Groups)
-            builder.AddShared(g.Name, TextDataViewType.Instance, null, g.Values.ToArray());
+            builder.AddScalar(g.Name, g.Values.ToArray());
         return builder.Build();
     }
 

@@ -1,11 +1,12 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Datasets;
 
 /// <summary>
 /// The data sets of Ross, Lakkaraju &amp; Bastani, "Learning Models for Actionable Recourse" (NeurIPS 2021),
 /// preprocessed and split exactly as the authors' code does, and a synthetic credit data set. Reached through
-/// <see cref="RecourseContext.Datasets"/>.
+/// <see cref="RecourseCatalog.Datasets"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Recourse.Datasets;
 /// <para>
 /// Continuous features are z-scored with their mean and sample standard deviation (ddof = 1) over the whole
 /// preprocessed data set (bail: over the train file; the test file reuses those values); 0/1 indicators are kept as
-/// they are. <see cref="Data.FeatureInfo.Mean"/> and <see cref="Data.FeatureInfo.Scale"/> hold the values used.
+/// they are. <see cref="FeatureInfo.Mean"/> and <see cref="FeatureInfo.Scale"/> hold the values used.
 /// The split is scikit-learn's <c>train_test_split(X, y, test_size=0.2, random_state=splitSeed)</c>; the 20 % rest
 /// is split again with the same seed into validation and a test set of 500 rows (German: 100), reproduced bit for bit.
 /// The paper reports the mean over split seeds 0, 21 and 42.
@@ -25,9 +26,9 @@ namespace Microsoft.ML.Recourse.Datasets;
 /// </remarks>
 public sealed class DatasetsCatalog
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
 
-    internal DatasetsCatalog(RecourseContext context) => _context = context;
+    internal DatasetsCatalog(RecourseEnvironment environment) => _environment = environment;
 
     /// <summary>Gets the names <see cref="Load"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["adult", "compas", "german", "bail", "synthetic"];
@@ -175,7 +176,7 @@ public sealed class DatasetsCatalog
         foreach (var path in new[] { dataPath, schemaPath })
             if (!File.Exists(path)) throw new FileNotFoundException($"File '{Path.GetFullPath(path)}' does not exist.", path);
         var dataset = CsvDataset.Load(dataPath, schemaPath);
-        _context.WriteLog(nameof(DatasetsCatalog), dataset.ToString());
+        _environment.Log(nameof(DatasetsCatalog), dataset.ToString());
         return dataset;
     }
 
@@ -289,7 +290,7 @@ public sealed class DatasetsCatalog
 
     private ShiftDataset LoadedShift(ShiftDataset shift)
     {
-        _context.WriteLog(nameof(DatasetsCatalog), shift.ToString());
+        _environment.Log(nameof(DatasetsCatalog), shift.ToString());
         return shift;
     }
 
@@ -301,7 +302,7 @@ public sealed class DatasetsCatalog
 
     private RecourseDataset Loaded(RecourseDataset dataset)
     {
-        _context.WriteLog(nameof(DatasetsCatalog), dataset.ToString());
+        _environment.Log(nameof(DatasetsCatalog), dataset.ToString());
         return dataset;
     }
 }

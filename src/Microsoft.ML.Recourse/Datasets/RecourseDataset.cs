@@ -1,4 +1,5 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Recourse.Actions;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Datasets;
 

@@ -1,5 +1,6 @@
+using Microsoft.ML.Recourse.Actions;
 using System.Globalization;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using static Microsoft.ML.Recourse.Actions.FeatureActionability;
 
 namespace Microsoft.ML.Recourse.Datasets;

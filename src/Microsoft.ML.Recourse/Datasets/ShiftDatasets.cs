@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Datasets;
 
@@ -117,7 +117,7 @@ internal static class ShiftDatasets
         var featureColumn = ColumnChecks.CheckFeatureColumn(view.Schema, DefaultColumnNames.Features, 0, paramName);
         var labelColumn = ColumnChecks.CheckScalarColumn(view.Schema, "label", DefaultColumnNames.Label, BooleanDataViewType.Instance, paramName);
         int d = ((VectorDataViewType)featureColumn.Type).Size;
-        var names = featureColumn.Annotations.SlotNames
+        var names = SlotNames.Of(featureColumn)
             ?? throw new ArgumentOutOfRangeException(paramName, $"The '{DefaultColumnNames.Features}' column of '{paramName}' has no slot names; a shift compares the features of both sides by name.");
         var features = ColumnChecks.ReadFeatures(view, featureColumn, paramName);
         var labels = ColumnChecks.ReadLabels(view, labelColumn);

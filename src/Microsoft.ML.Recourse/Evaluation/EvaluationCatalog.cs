@@ -1,12 +1,12 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse.Evaluation;
 
 /// <summary>
-/// The evaluation suite of Ross, Lakkaraju &amp; Bastani (2021), reached through <see cref="RecourseContext.Evaluation"/>:
+/// The evaluation suite of Ross, Lakkaraju &amp; Bastani (2021), reached through <see cref="RecourseCatalog.Evaluation"/>:
 /// performance metrics, recourse rates per generator, robustness of recourse, model brittleness, the in-distribution
 /// check, recourse disparity between groups, and sweeps over λ, θ₀ and δ_max. Definitions: docs/evaluation.md.
 /// </summary>
@@ -14,8 +14,8 @@ namespace Microsoft.ML.Recourse.Evaluation;
 /// Every method takes the model as an <see cref="IScorer"/> g with a threshold θ₀ (a row is favourable iff
 /// g(x) ≥ θ₀) and reads rows from the feature column of a data view (a known-sized vector of <see cref="float"/>; NaN
 /// and infinite values are rejected naming the row and slot). Generators run only on the negatives, g(x) &lt; θ₀.
-/// Random noise and splits are drawn with seeds from the <see cref="RecourseContext"/>, so results are deterministic
-/// for a seeded context.
+/// Random noise and splits are drawn with seeds from the <see cref="MLContext"/>, so results are deterministic
+/// for a seeded environment.
 /// </remarks>
 public sealed class EvaluationCatalog
 {
@@ -33,9 +33,9 @@ public sealed class EvaluationCatalog
     private const int DetectorEpochs = 50;
     private const double DetectorLearningRate = 0.01;
 
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
 
-    internal EvaluationCatalog(RecourseContext context) => _context = context;
+    internal EvaluationCatalog(RecourseEnvironment environment) => _environment = environment;
 
     /// <summary>Computes accuracy, precision, recall and F1 of <paramref name="model"/> at θ₀ (favourable class positive, predicted iff g(x) ≥ θ₀).</summary>
     /// <param name="model">The scorer g.</param>
@@ -43,12 +43,12 @@ public sealed class EvaluationCatalog
     /// <param name="data">The rows to evaluate.</param>
     /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
     /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
-    public BinaryClassificationMetrics EvaluateClassification(IScorer model, double threshold, IDataView data,
+    public ThresholdClassificationMetrics EvaluateClassification(IScorer model, double threshold, IDataView data,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features)
     {
         CheckModel(model, threshold);
         var rows = EvaluationRows.Read(data, model, featureColumnName, labelColumnName);
-        return BinaryClassificationMetrics.Compute(rows.Scores, rows.Labels!, threshold);
+        return ThresholdClassificationMetrics.Compute(rows.Scores, rows.Labels!, threshold);
     }
 
     /// <summary>Computes "recourse neg" and "recourse all" of one generator at θ₀.</summary>
@@ -101,7 +101,7 @@ public sealed class EvaluationCatalog
         CheckRecourseArguments(model, actionSet, generator);
         Contracts.CheckNonNegative(noiseStandardDeviation, nameof(noiseStandardDeviation));
         var rows = EvaluationRows.Read(data, model, featureColumnName, labelColumnName: null);
-        var noise = new GaussianNoise(_context.NextSeed(), noiseStandardDeviation, ActionableFeatures(actionSet));
+        var noise = new GaussianNoise(_environment.NextSeed(), noiseStandardDeviation, ActionableFeatures(actionSet));
         int d = model.FeatureCount, recourses = 0, robust = 0;
         var perturbed = new double[d];
         foreach (var (row, result) in rows.Recourse(generator, threshold, actionSet).Results)
@@ -133,7 +133,7 @@ public sealed class EvaluationCatalog
         CheckActionSet(model, actionSet);
         Contracts.CheckNonNegative(noiseStandardDeviation, nameof(noiseStandardDeviation));
         var rows = EvaluationRows.Read(data, model, featureColumnName, labelColumnName: null);
-        var noise = new GaussianNoise(_context.NextSeed(), noiseStandardDeviation, ActionableFeatures(actionSet));
+        var noise = new GaussianNoise(_environment.NextSeed(), noiseStandardDeviation, ActionableFeatures(actionSet));
         var noisy = rows.Features.ToArray();
         int d = model.FeatureCount;
         for (int r = 0; r < rows.Count; r++) noise.AddTo(noisy.AsSpan(r * d, d));
@@ -193,7 +193,7 @@ public sealed class EvaluationCatalog
             $"The in-distribution check needs at least one training and one test row of each kind; {originals.Count} originals and {counterfactuals.Count} counterfactuals with a test fraction of {testFraction} leave {perClass - testPerClass} training and {testPerClass} test rows per kind."));
         int d = originals[0]?.Count ?? 0;
         Contracts.CheckParam(d > 0, nameof(originals), "Row 0 of the originals is null or empty.");
-        var random = new RandomSource(_context.NextSeed());
+        var random = new RandomSource(_environment.NextSeed());
         var training = new List<(IReadOnlyList<double> Row, bool IsCounterfactual)>();
         var test = new List<(IReadOnlyList<double> Row, bool IsCounterfactual)>();
         foreach (var (source, isCounterfactual, name) in new[] { (originals, false, nameof(originals)), (counterfactuals, true, nameof(counterfactuals)) })
@@ -213,11 +213,18 @@ public sealed class EvaluationCatalog
         {
             var scores = new double[test.Count];
             m.ScoreBatch(test.SelectMany(t => t.Row).ToArray(), scores);
-            return BinaryClassificationMetrics.Compute(scores, testLabels, BinaryPredictionTransformer.DefaultThreshold).Accuracy;
+            return ThresholdClassificationMetrics.Compute(scores, testLabels, PredictionColumns.DefaultThreshold).Accuracy;
         }
-        var trainers = _context.BinaryClassification.Trainers;
-        var logistic = trainers.LogisticRegression(numberOfEpochs: DetectorEpochs, learningRate: DetectorLearningRate).Fit(trainView).Model;
-        var perceptron = trainers.MultilayerPerceptron(numberOfEpochs: DetectorEpochs, learningRate: DetectorLearningRate).Fit(trainView).Model;
+        var logistic = new LogisticRegressionTrainer(_environment, new LogisticRegressionTrainer.Options
+        {
+            NumberOfEpochs = DetectorEpochs,
+            LearningRate = DetectorLearningRate,
+        }).Fit(trainView).Model;
+        var perceptron = new MultilayerPerceptronTrainer(_environment, new MultilayerPerceptronTrainer.Options
+        {
+            NumberOfEpochs = DetectorEpochs,
+            LearningRate = DetectorLearningRate,
+        }).Fit(trainView).Model;
         return new InDistributionResult(perClass, training.Count, test.Count, Accuracy(logistic), Accuracy(perceptron));
     }
 
@@ -249,7 +256,7 @@ public sealed class EvaluationCatalog
         var choice = ThresholdSelection.ForPrecision(validation.Scores, validation.Labels!, targetPrecision);
         Contracts.CheckValue(data, nameof(data));
         var groupColumn = ColumnChecks.CheckScalarColumn(data.Schema, "group", groupColumnName, TextDataViewType.Instance, nameof(data));
-        var groups = data.GetColumnValues<string>(groupColumn).ToArray();
+        var groups = ColumnChecks.ReadText(data, groupColumn);
         Contracts.CheckParam(groups.Contains(referenceGroup), nameof(referenceGroup),
             $"No row of the group column '{groupColumnName}' has the value '{referenceGroup}'; values: {string.Join(", ", groups.Distinct())}.");
         var rows = EvaluationRows.Read(data, model, featureColumnName, labelColumnName: null);
@@ -305,7 +312,7 @@ public sealed class EvaluationCatalog
     /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
     /// <param name="progress">Receives each point as it is computed.</param>
     public IReadOnlyList<RecourseSweepPoint> SweepRecourseWeight<TModel>(IReadOnlyList<double> recourseWeights,
-        Func<double, BinaryPredictionTransformer<TModel>> train, ActionSet actionSet, IReadOnlyList<IRecourseGenerator> generators,
+        Func<double, RecourseAwarePredictionTransformer<TModel>> train, ActionSet actionSet, IReadOnlyList<IRecourseGenerator> generators,
         IDataView data, string labelColumnName = DefaultColumnNames.Label, IProgress<RecourseSweepPoint>? progress = null)
         where TModel : ScorerModelParameters
     {
@@ -331,7 +338,7 @@ public sealed class EvaluationCatalog
     /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
     /// <param name="progress">Receives each point as it is computed.</param>
     public IReadOnlyList<RecourseSweepPoint> SweepMaximumChange<TModel>(IReadOnlyList<double> maximumChanges,
-        Func<double, ActionSet> actionSetFor, Func<ActionSet, BinaryPredictionTransformer<TModel>> train,
+        Func<double, ActionSet> actionSetFor, Func<ActionSet, RecourseAwarePredictionTransformer<TModel>> train,
         IReadOnlyList<IRecourseGenerator> generators, IDataView data, string labelColumnName = DefaultColumnNames.Label,
         IProgress<RecourseSweepPoint>? progress = null)
         where TModel : ScorerModelParameters
@@ -349,7 +356,7 @@ public sealed class EvaluationCatalog
         }, progress);
     }
 
-    private RecourseEvaluationResult EvaluateTrained<TModel>(BinaryPredictionTransformer<TModel> model, ActionSet actionSet,
+    private RecourseEvaluationResult EvaluateTrained<TModel>(RecourseAwarePredictionTransformer<TModel> model, ActionSet actionSet,
         IReadOnlyList<IRecourseGenerator> generators, IDataView data, string labelColumnName)
         where TModel : ScorerModelParameters
     {
@@ -371,9 +378,9 @@ public sealed class EvaluationCatalog
     }
 
     private static IDataView ToView(List<(IReadOnlyList<double> Row, bool IsCounterfactual)> rows, int d)
-        => new DataViewBuilder()
-            .AddVectorColumn(DefaultColumnNames.Features, d, rows.SelectMany(r => r.Row.Select(v => (float)v)))
-            .AddColumn(DefaultColumnNames.Label, rows.Select(r => r.IsCounterfactual))
+        => new InMemoryDataView.Builder()
+            .AddVector(DefaultColumnNames.Features, d, rows.SelectMany(r => r.Row.Select(v => (float)v)).ToArray())
+            .AddScalar(DefaultColumnNames.Label, rows.Select(r => r.IsCounterfactual).ToArray())
             .Build();
 
     internal static bool[] ActionableFeatures(ActionSet actionSet)

@@ -25,7 +25,7 @@ public sealed record RecourseRates(string GeneratorName, double Threshold, int R
 /// <summary>Classification metrics and each generator's recourse rates at one decision threshold (one column of the paper's Table 1).</summary>
 /// <param name="Classification">Accuracy, precision, recall and F1 at θ₀.</param>
 /// <param name="Recourse">The recourse rates of each generator, in the order the generators were given.</param>
-public sealed record RecourseEvaluationResult(BinaryClassificationMetrics Classification, IReadOnlyList<RecourseRates> Recourse)
+public sealed record RecourseEvaluationResult(ThresholdClassificationMetrics Classification, IReadOnlyList<RecourseRates> Recourse)
 {
     /// <summary>Gets the decision threshold θ₀.</summary>
     public double Threshold => Classification.Threshold;

@@ -1,5 +1,5 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse.Evaluation;
@@ -41,7 +41,7 @@ internal sealed class EvaluationRows
     }
 
     public RecourseEvaluationResult Evaluate(double threshold, ActionSet actionSet, IReadOnlyList<IRecourseGenerator> generators)
-        => new(BinaryClassificationMetrics.Compute(Scores, Labels!, threshold),
+        => new(ThresholdClassificationMetrics.Compute(Scores, Labels!, threshold),
             generators.Select(g => Recourse(g, threshold, actionSet).Rates).ToList());
 
     /// <summary>Runs the generator on the negatives (g(x) &lt; θ₀) only; a threshold that leaves none never calls it.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Calibration;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
@@ -33,11 +33,11 @@ public enum ModelUpdateBaseModel
 /// </remarks>
 public sealed class ModelUpdateSimulation
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
     private readonly Options _options;
     private readonly int _seed;
 
-    internal ModelUpdateSimulation(RecourseContext context, Options options)
+    internal ModelUpdateSimulation(RecourseEnvironment environment, Options options)
     {
         Contracts.CheckValue(options, nameof(options));
         Contracts.CheckParam(Enum.IsDefined(options.BaseModel), nameof(options.BaseModel), $"Unknown base model {options.BaseModel}.");
@@ -45,9 +45,9 @@ public sealed class ModelUpdateSimulation
         Contracts.CheckPositive(options.BatchSize, nameof(options.BatchSize));
         Contracts.CheckPositive(options.LearningRate, nameof(options.LearningRate));
         Contracts.CheckOpenUnitInterval(options.Threshold, nameof(options.Threshold));
-        _context = context;
+        _environment = environment;
         _options = options;
-        _seed = options.Seed ?? context.NextSeed();
+        _seed = options.Seed ?? environment.NextSeed();
     }
 
     /// <summary>Gets the decision threshold θ₀ of M1 and M2.</summary>
@@ -63,11 +63,10 @@ public sealed class ModelUpdateSimulation
     public ScorerModelParameters TrainModel(IDataView trainingData, int seed)
     {
         Contracts.CheckValue(trainingData, nameof(trainingData));
-        int n = trainingData.RowCount();
+        int n = DataViews.RowCount(trainingData);
         Contracts.CheckParam(n > 0, nameof(trainingData), "The training data is empty.");
-        var trainers = _context.BinaryClassification.Trainers;
         return _options.BaseModel == ModelUpdateBaseModel.LogisticRegression
-            ? trainers.LogisticRegression(new LogisticRegressionTrainer.Options
+            ? new LogisticRegressionTrainer(_environment, new LogisticRegressionTrainer.Options
             {
                 NumberOfEpochs = _options.NumberOfEpochs,
                 BatchSize = _options.BatchSize,
@@ -77,7 +76,7 @@ public sealed class ModelUpdateSimulation
                 ShuffleEachEpoch = true,
                 Seed = seed,
             }).Fit(trainingData).Model
-            : trainers.MultilayerPerceptron(new MultilayerPerceptronTrainer.Options
+            : new MultilayerPerceptronTrainer(_environment, new MultilayerPerceptronTrainer.Options
             {
                 HiddenLayerSizes = [50, 100, 200],
                 DropoutRate = 0,
@@ -313,10 +312,10 @@ public sealed class ModelUpdateSimulation
             for (int j = 0; j < d; j++) sample[i * d + j] = (float)features[pick * d + j];
             sampleLabels[i] = labels[pick];
         }
-        var slotNames = source.Schema[DefaultColumnNames.Features].Annotations.SlotNames;
-        return new DataViewBuilder()
-            .AddVectorColumn(DefaultColumnNames.Features, d, sample, slotNames)
-            .AddColumn(DefaultColumnNames.Label, sampleLabels)
+        var slotNames = SlotNames.Of(source.Schema[DefaultColumnNames.Features]);
+        return new InMemoryDataView.Builder()
+            .AddVector(DefaultColumnNames.Features, d, sample, slotNames)
+            .AddScalar(DefaultColumnNames.Label, sampleLabels)
             .Build();
     }
 
@@ -344,7 +343,7 @@ public sealed class ModelUpdateSimulation
         /// </summary>
         public bool ChooseRecourseWeight { get; init; } = Defaults.ChooseRecourseWeight;
 
-        /// <summary>Gets the seed of the training seeds, the bootstrap resamples and the sampled rows, or <see langword="null"/> to draw one from the context.</summary>
+        /// <summary>Gets the seed of the training seeds, the bootstrap resamples and the sampled rows, or <see langword="null"/> to draw one from the environment.</summary>
         public int? Seed { get; init; }
 
         internal static class Defaults

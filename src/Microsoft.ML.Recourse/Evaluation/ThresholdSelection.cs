@@ -36,7 +36,7 @@ public static class ThresholdSelection
         Contracts.CheckValue(candidates, nameof(candidates));
         var f1 = new double[candidates.Count];
         for (int k = 0; k < f1.Length; k++)
-            f1[k] = BinaryClassificationMetrics.Compute(scores, labels, candidates[k]).F1Score;
+            f1[k] = ThresholdClassificationMetrics.Compute(scores, labels, candidates[k]).F1Score;
         return f1;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse.Models;
 
@@ -44,6 +45,9 @@ public sealed class LogisticRegressionModelParameters : ScorerModelParameters
         ["weights"] = ToJsonArray(Weights),
         ["bias"] = Bias,
     };
+
+    [PersistedKind(PersistedFamily.Scorer, Kind, 1)]
+    internal static LogisticRegressionModelParameters Load(JsonObject data, int version, RecourseEnvironment environment) => FromJson(data);
 
     internal static LogisticRegressionModelParameters FromJson(JsonObject json)
         => new(DoublesFromJson(json["weights"], "weights"),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse.Models;
 
@@ -148,6 +149,9 @@ public sealed class MultilayerPerceptronModelParameters : ScorerModelParameters
             ["biases"] = ToJsonArray(l.Biases),
         }).ToArray()),
     };
+
+    [PersistedKind(PersistedFamily.Scorer, Kind, 1)]
+    internal static MultilayerPerceptronModelParameters Load(JsonObject data, int version, RecourseEnvironment environment) => FromJson(data);
 
     internal static MultilayerPerceptronModelParameters FromJson(JsonObject json)
     {

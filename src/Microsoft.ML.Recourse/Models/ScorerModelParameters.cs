@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse.Models;
 
@@ -8,7 +9,7 @@ namespace Microsoft.ML.Recourse.Models;
 /// favourable outcome g(x) = σ(f(x)). Immutable and thread-safe; batched methods run SIMD kernels over row chunks
 /// and allocate nothing after a thread's first call.
 /// </summary>
-public abstract class ScorerModelParameters : IDifferentiableScorer
+public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedScorer
 {
     private const int ChunkRows = 32;
 
@@ -127,12 +128,8 @@ public abstract class ScorerModelParameters : IDifferentiableScorer
 
     internal abstract JsonObject ToJson();
 
-    internal static ScorerModelParameters FromJson(string kind, JsonObject json) => kind switch
-    {
-        LogisticRegressionModelParameters.Kind => LogisticRegressionModelParameters.FromJson(json),
-        MultilayerPerceptronModelParameters.Kind => MultilayerPerceptronModelParameters.FromJson(json),
-        _ => throw new InvalidOperationException($"Unknown model parameters kind '{kind}'."),
-    };
+    /// <summary>The stored node <c>{"kind", "version", "data"}</c>; each kind registers its loader with <see cref="PersistedKindAttribute"/>.</summary>
+    JsonObject IPersistedScorer.Save() => PersistedKinds.Node(ModelKind, 1, ToJson());
 
     internal static JsonArray ToJsonArray(IEnumerable<double> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 

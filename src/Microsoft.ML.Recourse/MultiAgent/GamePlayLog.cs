@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.MultiAgent;
 

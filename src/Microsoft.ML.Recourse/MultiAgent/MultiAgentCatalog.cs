@@ -2,15 +2,15 @@ namespace Microsoft.ML.Recourse.MultiAgent;
 
 /// <summary>
 /// Multi-agent algorithmic recourse (O'Brien &amp; Kim 2022) on structural causal models, reached through
-/// <see cref="RecourseContext.MultiAgent"/>: define the SCM and the agents, choose problems, and recommend for one
+/// <see cref="RecourseCatalog.MultiAgent"/>: define the SCM and the agents, choose problems, and recommend for one
 /// principal in one situation or in a batch; analyse play logs of normal-form games; and evaluate causal recourse
 /// (Karimi et al.) for fitted scorers.
 /// </summary>
 public sealed class MultiAgentCatalog
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
 
-    internal MultiAgentCatalog(RecourseContext context) => _context = context;
+    internal MultiAgentCatalog(RecourseEnvironment environment) => _environment = environment;
 
     /// <summary>Starts a structural causal model; add variables, then call <see cref="StructuralCausalModelBuilder.Build"/>.</summary>
     public StructuralCausalModelBuilder CreateCausalModel() => new();
@@ -65,12 +65,12 @@ public sealed class MultiAgentCatalog
 
     /// <summary>
     /// A synthetic play log with fixed counts of the principal's moves; the other player's moves and the games are
-    /// drawn with a seed from the context (see <see cref="GamePlayLog.Synthesize"/>).
+    /// drawn with a seed from the environment (see <see cref="GamePlayLog.Synthesize"/>).
     /// </summary>
     /// <param name="games">The games.</param>
     /// <param name="principalMoveCounts">How many plays have the principal choose each move.</param>
     public GamePlayLog SynthesizePlays(IReadOnlyList<NormalFormGame> games, IReadOnlyList<int> principalMoveCounts)
-        => GamePlayLog.Synthesize(games, principalMoveCounts, _context.NextSeed());
+        => GamePlayLog.Synthesize(games, principalMoveCounts, _environment.NextSeed());
 
     /// <summary>
     /// Treats every play as a situation with the game's first player as principal, whose feasible actions are its

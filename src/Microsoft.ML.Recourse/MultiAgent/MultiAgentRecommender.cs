@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.MultiAgent;
 

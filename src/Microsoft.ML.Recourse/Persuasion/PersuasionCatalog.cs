@@ -1,10 +1,10 @@
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.Persuasion;
 
 /// <summary>
 /// Bayesian persuasion for algorithmic recourse (Harris et al., NeurIPS 2022), reached through
-/// <see cref="RecourseContext.Persuasion"/>: the decision maker keeps its linear rule θ secret, commits to a
+/// <see cref="RecourseCatalog.Persuasion"/>: the decision maker keeps its linear rule θ secret, commits to a
 /// signalling policy, and recommends an action to the subject; the subject follows because the policy is Bayesian
 /// incentive compatible (obedient).
 /// </summary>
@@ -20,9 +20,9 @@ namespace Microsoft.ML.Recourse.Persuasion;
 /// </remarks>
 public sealed class PersuasionCatalog
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
 
-    internal PersuasionCatalog(RecourseContext context) => _context = context;
+    internal PersuasionCatalog(RecourseEnvironment environment) => _environment = environment;
 
     /// <summary>Default values of the catalog's parameters.</summary>
     internal static class Defaults
@@ -43,7 +43,7 @@ public sealed class PersuasionCatalog
     /// <summary>
     /// Creates a problem for one subject of a fitted linear model, with the Gaussian prior N(μ, σ² I) centred on the
     /// model (μ = its weights and bias); the regions are estimated from <paramref name="numberOfSamples"/> prior draws
-    /// seeded from the context.
+    /// seeded from the environment.
     /// </summary>
     /// <param name="weights">The model's weights w (d values, in the units of <paramref name="subject"/>).</param>
     /// <param name="bias">The model's bias b; a subject is accepted when wᵀx + b ≥ 0.</param>
@@ -60,14 +60,14 @@ public sealed class PersuasionCatalog
         return CreateProblem(new LinearPersuasionSetting(subject, actions, prior), numberOfSamples);
     }
 
-    /// <summary>Creates a problem for a linear setting with any prior; the regions are estimated from prior draws seeded from the context.</summary>
+    /// <summary>Creates a problem for a linear setting with any prior; the regions are estimated from prior draws seeded from the environment.</summary>
     /// <param name="setting">The subject, actions and prior.</param>
     /// <param name="numberOfSamples">The number N of prior draws behind the region masses. Range: N &gt; 0.</param>
     public PersuasionProblem CreateProblem(LinearPersuasionSetting setting, int numberOfSamples = Defaults.NumberOfSamples)
     {
         Contracts.CheckValue(setting, nameof(setting));
         Contracts.CheckPositive(numberOfSamples, nameof(numberOfSamples));
-        var regions = RegionEstimator.Estimate(setting, numberOfSamples, new Random(_context.NextSeed()));
+        var regions = RegionEstimator.Estimate(setting, numberOfSamples, new Random(_environment.NextSeed()));
         return new PersuasionProblem(setting.Actions, regions, setting, numberOfSamples);
     }
 
@@ -85,13 +85,13 @@ public sealed class PersuasionCatalog
         Contracts.CheckParam(double.IsFinite(obedienceMargin) && obedienceMargin >= 0 && obedienceMargin < 1, nameof(obedienceMargin),
             FormattableString.Invariant($"The obedience margin must lie in [0, 1); got {obedienceMargin}."));
         var result = SignalingProgram.Solve(problem, obedienceMargin);
-        _context.WriteLog(nameof(PersuasionCatalog), FormattableString.Invariant(
+        _environment.Log(nameof(PersuasionCatalog), FormattableString.Invariant(
             $"Solved the signalling LP: {result.RegionCount} regions × {problem.Actions.Count} actions, {result.SolverIterations} iterations."));
         return result;
     }
 
     /// <summary>
-    /// Draws the recommendation for a realised rule θ from a solved policy (with a seed drawn from the context).
+    /// Draws the recommendation for a realised rule θ from a solved policy (with a seed drawn from the environment).
     /// When θ's acceptance pattern is not one of the policy's regions, the no-information action a* is recommended.
     /// </summary>
     /// <param name="result">A result whose problem was built from a <see cref="LinearPersuasionSetting"/>.</param>
@@ -106,7 +106,7 @@ public sealed class PersuasionCatalog
         return Recommend(result, setting.AcceptancePattern(rule));
     }
 
-    /// <summary>Draws the recommendation for a realised acceptance pattern s(θ) from a solved policy (with a seed drawn from the context).</summary>
+    /// <summary>Draws the recommendation for a realised acceptance pattern s(θ) from a solved policy (with a seed drawn from the environment).</summary>
     /// <param name="result">The solved problem.</param>
     /// <param name="acceptancePattern">For each action, whether it leads to acceptance under the realised rule.</param>
     public PersuasionRecommendation Recommend(PersuasionResult result, IReadOnlyList<bool> acceptancePattern)
@@ -120,7 +120,7 @@ public sealed class PersuasionCatalog
         IReadOnlyList<double> probabilities = region >= 0
             ? result.Policy.GetProbabilities(region)
             : Enumerable.Range(0, actions.Count).Select(a => a == result.NoDisclosureActionIndex ? 1.0 : 0.0).ToArray();
-        int action = Draw(probabilities, new Random(_context.NextSeed()));
+        int action = Draw(probabilities, new Random(_environment.NextSeed()));
         return new PersuasionRecommendation(action, actions[action], probabilities, IsRegionKnown: region >= 0);
     }
 
@@ -138,7 +138,7 @@ public sealed class PersuasionCatalog
         Contracts.CheckParam(double.IsFinite(epsilon) && epsilon >= 0 && epsilon < 1, nameof(epsilon),
             FormattableString.Invariant($"ε must lie in [0, 1); got {epsilon}."));
         Contracts.CheckPositive(numberOfSamples, nameof(numberOfSamples));
-        return new ApproximateSignalingScheme(setting, epsilon, numberOfSamples, _context.NextSeed());
+        return new ApproximateSignalingScheme(setting, epsilon, numberOfSamples, _environment.NextSeed());
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ internal static class PersuasionProblemFile
                     list.Add(Wrap(() => new EquivalenceRegion(accepted, Number(region, "mass", source, where)), source, where));
                     k++;
                 }
-                return Wrap(() => new RecourseContext(DefaultSeed).Persuasion.CreateProblem(actions, list), source, "regions");
+                return Wrap(() => new MLContext(DefaultSeed).Recourse().Persuasion.CreateProblem(actions, list), source, "regions");
             }
             else
             {
@@ -76,7 +76,7 @@ internal static class PersuasionProblemFile
                 int samples = root.TryGetProperty("samples", out _) ? Integer(root, "samples", source) : PersuasionCatalog.Defaults.NumberOfSamples;
                 int seed = root.TryGetProperty("seed", out _) ? Integer(root, "seed", source) : DefaultSeed;
                 var setting = Wrap(() => new LinearPersuasionSetting(x0, actions, prior), source, "subject/actions/prior");
-                return Wrap(() => new RecourseContext(seed).Persuasion.CreateProblem(setting, samples), source, "samples");
+                return Wrap(() => new MLContext(seed).Recourse().Persuasion.CreateProblem(setting, samples), source, "samples");
             }
         }
     }

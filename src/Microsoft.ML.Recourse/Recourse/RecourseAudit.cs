@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse;
 
@@ -60,9 +60,9 @@ internal static class RecourseAudit
     public static RecourseAuditResult Compute(IDataView transformed, string? groupColumnName)
     {
         var schema = transformed.Schema;
-        var has = transformed.GetColumnValues<bool>(ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, nameof(transformed))).ToArray();
-        var cost = transformed.GetColumnValues<float>(ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.RecourseCost, NumberDataViewType.Single, nameof(transformed))).ToArray();
-        var status = transformed.GetColumnValues<string>(ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.RecourseStatus, TextDataViewType.Instance, nameof(transformed))).ToArray();
+        var has = ColumnChecks.ReadScalars<bool>(transformed, ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, nameof(transformed)));
+        var cost = ColumnChecks.ReadScalars<float>(transformed, ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.RecourseCost, NumberDataViewType.Single, nameof(transformed)));
+        var status = ColumnChecks.ReadText(transformed, ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.RecourseStatus, TextDataViewType.Instance, nameof(transformed)));
         var groupOf = groupColumnName is null ? null : GroupKeys(transformed, groupColumnName);
 
         int rows = has.Length;
@@ -108,16 +108,16 @@ internal static class RecourseAudit
         switch (column.Type)
         {
             case TextDataViewType:
-                var text = data.GetColumnValues<string>(column).ToArray();
+                var text = ColumnChecks.ReadText(data, column);
                 int missing = Array.FindIndex(text, v => v is null);
                 Contracts.Check(missing < 0, $"Group column '{name}' has no value in row {missing}.");
                 return Index(text, StringComparer.Ordinal, v => v);
             case BooleanDataViewType:
-                return Index(data.GetColumnValues<bool>(column).ToArray(), Comparer<bool>.Default, v => v.ToString());
+                return Index(ColumnChecks.ReadScalars<bool>(data, column), Comparer<bool>.Default, v => v.ToString());
             case NumberDataViewType n when n.Equals(NumberDataViewType.Int32):
-                return Index(data.GetColumnValues<int>(column).ToArray(), Comparer<int>.Default, v => v.ToString(CultureInfo.InvariantCulture));
+                return Index(ColumnChecks.ReadScalars<int>(data, column), Comparer<int>.Default, v => v.ToString(CultureInfo.InvariantCulture));
             default:
-                throw Contracts.ExceptSchemaMismatch("groupColumnName", "group", name, "String, Boolean or Int32", column.Type.ToString());
+                throw Contracts.ExceptSchemaMismatch("groupColumnName", "group", name, "String, Boolean or Int32", column.Type.ToString()!);
         }
     }
 

@@ -10,5 +10,5 @@ public sealed partial class RecourseCatalog
     /// </summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults (logistic regression, threshold 0.5).</param>
     public ModelUpdateSimulation ModelUpdateSimulation(ModelUpdateSimulation.Options? options = null)
-        => new(Context, options ?? new ModelUpdateSimulation.Options());
+        => new(Environment, options ?? new ModelUpdateSimulation.Options());
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
@@ -13,7 +12,7 @@ public sealed partial class RecourseCatalog
     /// </summary>
     /// <param name="model">The fitted scorer g.</param>
     /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
-    /// <param name="generator">The recourse generator, e.g. <c>ctx.Recourse.Generators.OneStep(...)</c>.</param>
+    /// <param name="generator">The recourse generator, e.g. <c>mlContext.Recourse().Generators.OneStep(...)</c>.</param>
     /// <param name="threshold">The decision threshold θ₀: a row is accepted when g(x) ≥ θ₀. Range: 0 &lt; θ₀ &lt; 1.</param>
     /// <param name="featureColumnName">
     /// The name of the feature column. The column data must be a known-sized vector of <see cref="float"/> of the
@@ -21,7 +20,7 @@ public sealed partial class RecourseCatalog
     /// </param>
     public RecourseEstimator GenerateRecourse(IScorer model, ActionSet actionSet, IRecourseGenerator generator,
         double threshold = RecourseEstimator.Defaults.Threshold, string featureColumnName = DefaultColumnNames.Features)
-        => new(Context, model, actionSet, generator, threshold, featureColumnName);
+        => new(Environment, model, actionSet, generator, threshold, featureColumnName);
 
     /// <summary>
     /// Create <see cref="RecourseEstimator"/> for a fitted binary classifier, which appends to every row the recourse
@@ -31,17 +30,17 @@ public sealed partial class RecourseCatalog
     /// <param name="predictor">The fitted classifier; its model is the scorer g.</param>
     /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
     /// <param name="generator">The recourse generator.</param>
-    /// <param name="threshold">The decision threshold θ₀, or <see langword="null"/> for the classifier's <see cref="BinaryPredictionTransformer{TModel}.Threshold"/>. Range: 0 &lt; θ₀ &lt; 1.</param>
+    /// <param name="threshold">The decision threshold θ₀, or <see langword="null"/> for the classifier's <see cref="RecourseAwarePredictionTransformer{TModel}.Threshold"/>. Range: 0 &lt; θ₀ &lt; 1.</param>
     /// <param name="featureColumnName">
     /// The name of the feature column. The column data must be a known-sized vector of <see cref="float"/> of the
     /// model's feature count.
     /// </param>
-    public RecourseEstimator GenerateRecourse<TModel>(BinaryPredictionTransformer<TModel> predictor, ActionSet actionSet, IRecourseGenerator generator,
+    public RecourseEstimator GenerateRecourse<TModel>(RecourseAwarePredictionTransformer<TModel> predictor, ActionSet actionSet, IRecourseGenerator generator,
         double? threshold = null, string featureColumnName = DefaultColumnNames.Features)
         where TModel : ScorerModelParameters
     {
         Contracts.CheckValue(predictor, nameof(predictor));
-        return new(Context, predictor.Model, actionSet, generator, threshold ?? predictor.Threshold, featureColumnName);
+        return new(Environment, predictor.Model, actionSet, generator, threshold ?? predictor.Threshold, featureColumnName);
     }
 
     /// <summary>Create <see cref="RecourseEstimator"/> with advanced options, which appends recourse columns for a scorer.</summary>
@@ -52,7 +51,7 @@ public sealed partial class RecourseCatalog
     public RecourseEstimator GenerateRecourse(IScorer model, ActionSet actionSet, IRecourseGenerator generator, RecourseEstimator.Options options)
     {
         Contracts.CheckValue(options, nameof(options));
-        return new(Context, model, actionSet, generator, options.Threshold ?? RecourseEstimator.Defaults.Threshold, options.FeatureColumnName);
+        return new(Environment, model, actionSet, generator, options.Threshold ?? RecourseEstimator.Defaults.Threshold, options.FeatureColumnName);
     }
 
     /// <summary>Create <see cref="RecourseEstimator"/> with advanced options, which appends recourse columns for a fitted binary classifier.</summary>
@@ -61,12 +60,12 @@ public sealed partial class RecourseCatalog
     /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
     /// <param name="generator">The recourse generator.</param>
     /// <param name="options">The column name and threshold (the classifier's threshold when not set).</param>
-    public RecourseEstimator GenerateRecourse<TModel>(BinaryPredictionTransformer<TModel> predictor, ActionSet actionSet, IRecourseGenerator generator, RecourseEstimator.Options options)
+    public RecourseEstimator GenerateRecourse<TModel>(RecourseAwarePredictionTransformer<TModel> predictor, ActionSet actionSet, IRecourseGenerator generator, RecourseEstimator.Options options)
         where TModel : ScorerModelParameters
     {
         Contracts.CheckValue(predictor, nameof(predictor));
         Contracts.CheckValue(options, nameof(options));
-        return new(Context, predictor.Model, actionSet, generator, options.Threshold ?? predictor.Threshold, options.FeatureColumnName);
+        return new(Environment, predictor.Model, actionSet, generator, options.Threshold ?? predictor.Threshold, options.FeatureColumnName);
     }
 
     /// <summary>
@@ -88,7 +87,7 @@ public sealed partial class RecourseCatalog
     {
         Contracts.CheckValue(transformed, nameof(transformed));
         var result = RecourseAudit.Compute(transformed, groupColumnName);
-        Context.WriteLog(nameof(Audit), FormattableString.Invariant(
+        Environment.Log(nameof(Audit), FormattableString.Invariant(
             $"{result.Overall.Negatives} of {result.Overall.Rows} rows rejected, recourse-neg {result.Overall.RecourseNegativeRate:0.###}, mean cost {result.Overall.MeanCost:0.###}"));
         return result;
     }

@@ -1,5 +1,5 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse;
@@ -12,14 +12,14 @@ namespace Microsoft.ML.Recourse;
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
 /// To create this estimator, use
-/// [GenerateRecourse](xref:Microsoft.ML.Recourse.RecourseCatalog.GenerateRecourse*) on `ctx.Recourse`.
+/// [GenerateRecourse](xref:Microsoft.ML.Recourse.RecourseCatalog.GenerateRecourse*) on `mlContext.Recourse()`.
 ///
 /// ### Estimator Characteristics
 /// | | |
 /// | -- | -- |
 /// | Does this estimator need to look at the data to train its parameters? | No |
 /// | Input column | the feature column: known-sized vector of Single, of the model's feature count, no NaN or ∞ |
-/// | Output columns | RecourseDelta: Vector&lt;Single, d&gt; (slot names = feature names); RecourseCost: Single; HasRecourse: Boolean; RecourseStatus: String |
+/// | Output columns | RecourseDelta: Vector&lt;Single, d&gt;; RecourseCost: Single; HasRecourse: Boolean; RecourseStatus: String |
 /// | Solver dependency | that of the generator (OR-Tools GLOP for one-step on coupled action sets, an OR-Tools MIP for the integer program with general rows) |
 ///
 /// ### What each row gets
@@ -37,11 +37,11 @@ namespace Microsoft.ML.Recourse;
 /// <seealso cref="RecourseCatalog.GenerateRecourse(IScorer, ActionSet, IRecourseGenerator, Options)"/>
 public sealed class RecourseEstimator : IEstimator<RecourseTransformer>
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
 
-    internal RecourseEstimator(RecourseContext context, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold, string featureColumnName)
+    internal RecourseEstimator(RecourseEnvironment environment, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold, string featureColumnName)
     {
-        _context = context;
+        _environment = environment;
         Model = Contracts.CheckValue(model, nameof(model));
         ActionSet = Contracts.CheckValue(actionSet, nameof(actionSet));
         Generator = Contracts.CheckValue(generator, nameof(generator));
@@ -75,18 +75,14 @@ public sealed class RecourseEstimator : IEstimator<RecourseTransformer>
         return CreateTransformer();
     }
 
-    internal RecourseTransformer CreateTransformer() => new(_context, Model, ActionSet, Generator, Threshold, FeatureColumnName);
+    internal RecourseTransformer CreateTransformer() => new(_environment, Model, ActionSet, Generator, Threshold, FeatureColumnName);
 
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName, Model.FeatureCount, nameof(inputSchema));
-        return inputSchema.With(RecourseTransformer.OutputColumns(Model.FeatureCount, slotNames: null)
-            .Select(c => c.Type is VectorDataViewType v
-                ? new SchemaShape.Column(c.Name, SchemaShape.VectorKind.Vector, v.ItemType, v.Size)
-                : new SchemaShape.Column(c.Name, SchemaShape.VectorKind.Scalar, c.Type, 0))
-            .ToArray());
+        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName, nameof(inputSchema));
+        return SchemaShapes.With(inputSchema, RecourseTransformer.OutputColumns(Model.FeatureCount));
     }
 
     /// <summary>Advanced options of <see cref="RecourseEstimator"/>.</summary>

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Appends recourse to every row: <c>RecourseDelta</c> (the action δ in model units, NaN where there is no recourse),
-/// <c>RecourseCost</c>, <c>HasRecourse</c> and <c>RecourseStatus</c>, keeping every input column untouched. Rows the
-/// model already accepts get δ = 0, cost 0 and <c>HasRecourse</c> = <see langword="true"/>; see
+/// <c>RecourseCost</c>, <c>HasRecourse</c> and <c>RecourseStatus</c>, keeping every input column. Rows the model
+/// already accepts get δ = 0, cost 0 and <c>HasRecourse</c> = <see langword="true"/>; see
 /// <see cref="RecourseEstimator"/> for the full contract. Created by fitting a <see cref="RecourseEstimator"/>.
 /// </summary>
 /// <remarks>
@@ -19,22 +20,26 @@ namespace Microsoft.ML.Recourse;
 /// | -- | -- |
 /// | Input column | the feature column: known-sized vector of Single, of the model's feature count, no NaN or ∞ |
 /// | Output columns | RecourseDelta: Vector&lt;Single, d&gt;; RecourseCost: Single; HasRecourse: Boolean; RecourseStatus: String |
-/// | Row to row | Yes |
-/// | Saved to a model file | when the model is one of the library's fitted scorers and the generator is one of the library's generators |
+/// | Lazy | Yes: the output is an IDataView that computes recourse only when a cursor asks for a recourse column, in blocks of rows |
+/// | Row to row | Yes (works with PredictionEngine) |
+/// | Saved by `mlContext.Model.Save` | when its model is one of the library's scorers (or an ML.NET model it read) and its generator one of the library's |
 /// ]]></format>
 /// </remarks>
-public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
+public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, IRecourseRowFunction
 {
     internal const string Kind = "RecourseTransformer";
 
     /// <summary>The <c>RecourseStatus</c> of a row the model already accepts.</summary>
     public const string AcceptedStatus = "Accepted";
 
-    private readonly RecourseContext _context;
+    // Rows computed together when a cursor reads in order: one batched pass and parallel work for the generator.
+    private const int BlockRows = 1024;
 
-    internal RecourseTransformer(RecourseContext context, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold, string featureColumnName)
+    private readonly RecourseEnvironment _environment;
+
+    internal RecourseTransformer(RecourseEnvironment environment, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold, string featureColumnName)
     {
-        _context = context;
+        _environment = environment;
         Model = model;
         ActionSet = actionSet;
         Generator = generator;
@@ -64,72 +69,24 @@ public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        CheckInput(inputSchema, FeatureColumnName, ActionSet, nameof(inputSchema));
-        var columns = inputSchema.Select(c => (c.Name, c.Type, c.Annotations.SlotNames)).ToList();
-        foreach (var output in OutputColumns(ActionSet.FeatureCount, FeatureNames))
-        {
-            int at = columns.FindIndex(c => c.Name == output.Name);
-            if (at >= 0) columns[at] = output;
-            else columns.Add(output);
-        }
-        return new DataViewSchema(columns);
+        return CreateMapper(inputSchema, nameof(inputSchema)).OutputSchema;
     }
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input)
     {
         Contracts.CheckValue(input, nameof(input));
-        var featureColumn = CheckInput(input.Schema, FeatureColumnName, ActionSet, nameof(input));
-        var features = ColumnChecks.ReadFeatures(input, featureColumn, nameof(input));
-        int d = ActionSet.FeatureCount, rows = features.Length / d;
-        var watch = Stopwatch.StartNew();
-
-        var scores = new double[rows];
-        Model.ScoreBatch(features, scores);
-        var rejected = Enumerable.Range(0, rows).Where(r => !(scores[r] >= Threshold)).ToArray();
-        var rejectedRows = new double[rejected.Length * d];
-        for (int k = 0; k < rejected.Length; k++)
-            features.AsSpan(rejected[k] * d, d).CopyTo(rejectedRows.AsSpan(k * d, d));
-        IReadOnlyList<RecourseResult> results = rejected.Length == 0 ? [] : Generator.Generate(Model, Threshold, ActionSet, rejectedRows);
-        Contracts.Check(results.Count == rejected.Length,
-            $"Recourse generator '{Generator.Name}' returned {results.Count} results for {rejected.Length} rows.");
-
-        // Accepted rows keep δ = 0, cost 0, HasRecourse = true.
-        var delta = new float[rows * d];
-        var cost = new float[rows];
-        var hasRecourse = Enumerable.Repeat(true, rows).ToArray();
-        var status = Enumerable.Repeat(AcceptedStatus, rows).ToArray();
-        int found = 0;
-        for (int k = 0; k < rejected.Length; k++)
-        {
-            int r = rejected[k];
-            var result = results[k];
-            status[r] = result.Status.ToString();
-            if (result.IsValid && result.Delta is { } action)
-            {
-                Contracts.Check(action.Count == d,
-                    $"Recourse generator '{Generator.Name}' returned an action of {action.Count} values for row {r}; the model takes {d}.");
-                for (int j = 0; j < d; j++) delta[r * d + j] = (float)action[j];
-                cost[r] = (float)result.Cost;
-                found++;
-            }
-            else
-            {
-                delta.AsSpan(r * d, d).Fill(float.NaN);
-                cost[r] = float.NaN;
-                hasRecourse[r] = false;
-            }
-        }
-        _context.WriteLog(nameof(RecourseTransformer), FormattableString.Invariant(
-            $"{Generator.Name}: {rejected.Length} of {rows} rows rejected at θ₀ = {Threshold}, {found} with recourse, {watch.Elapsed.TotalSeconds:0.###} s"));
-
-        return DataViewBuilder.From(input)
-            .AddShared(DefaultColumnNames.RecourseDelta, new VectorDataViewType(NumberDataViewType.Single, d), FeatureNames, delta, rows)
-            .AddShared(DefaultColumnNames.RecourseCost, NumberDataViewType.Single, null, cost, rows)
-            .AddShared(DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, null, hasRecourse, rows)
-            .AddShared(DefaultColumnNames.RecourseStatus, TextDataViewType.Instance, null, status, rows)
-            .Build();
+        return new MappedDataView(input, CreateMapper(input.Schema, nameof(input)));
     }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        Contracts.CheckValue(inputSchema, nameof(inputSchema));
+        return new RowToRowMapper(CreateMapper(inputSchema, nameof(inputSchema)));
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => SavedForm.Save(this, ctx);
 
     /// <summary>
     /// Describes the recourse of one row of a transformed view in plain language and original units, e.g.
@@ -143,11 +100,10 @@ public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
     /// </returns>
     public RecourseExplanation? Explain(IDataView transformed, int rowIndex)
     {
-        Contracts.CheckValue(transformed, nameof(transformed));
-        int rows = transformed.RowCount();
-        Contracts.CheckParam(rowIndex >= 0 && rowIndex < rows, nameof(rowIndex),
-            FormattableString.Invariant($"Must lie in [0, {rows}); got {rowIndex}."));
-        return Explain(transformed, [rowIndex])[0];
+        var all = ExplainAll(transformed);
+        Contracts.CheckParam(rowIndex >= 0 && rowIndex < all.Count, nameof(rowIndex),
+            FormattableString.Invariant($"Must lie in [0, {all.Count}); got {rowIndex}."));
+        return all[rowIndex];
     }
 
     /// <summary>Describes the recourse of every row of a transformed view; see <see cref="Explain(IDataView, int)"/>.</summary>
@@ -156,50 +112,51 @@ public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
     public IReadOnlyList<RecourseExplanation?> ExplainAll(IDataView transformed)
     {
         Contracts.CheckValue(transformed, nameof(transformed));
-        return Explain(transformed, Enumerable.Range(0, transformed.RowCount()).ToArray());
-    }
-
-    private RecourseExplanation?[] Explain(IDataView transformed, int[] rowIndices)
-    {
         var schema = transformed.Schema;
         var featureColumn = CheckInput(schema, FeatureColumnName, ActionSet, nameof(transformed));
+        int d = ActionSet.FeatureCount;
         var deltaColumn = schema.GetColumnOrNull(DefaultColumnNames.RecourseDelta)
                           ?? throw Contracts.ExceptSchemaMismatch(nameof(transformed), "recourse", DefaultColumnNames.RecourseDelta);
-        var expected = new VectorDataViewType(NumberDataViewType.Single, ActionSet.FeatureCount);
+        var expected = new VectorDataViewType(NumberDataViewType.Single, d);
         if (!deltaColumn.Type.Equals(expected))
-            throw Contracts.ExceptSchemaMismatch(nameof(transformed), "recourse", DefaultColumnNames.RecourseDelta, expected.ToString(), deltaColumn.Type.ToString());
+            throw Contracts.ExceptSchemaMismatch(nameof(transformed), "recourse", DefaultColumnNames.RecourseDelta, expected.ToString(), deltaColumn.Type.ToString()!);
         var hasColumn = ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, nameof(transformed));
 
-        int d = ActionSet.FeatureCount;
-        var x = transformed.GetColumnValues<float>(featureColumn);
-        var delta = transformed.GetColumnValues<float>(deltaColumn);
-        var has = transformed.GetColumnValues<bool>(hasColumn);
+        var explanations = new List<RecourseExplanation?>();
+        using var cursor = transformed.GetRowCursor([featureColumn, deltaColumn, hasColumn]);
+        var xGetter = cursor.GetGetter<VBuffer<float>>(featureColumn);
+        var deltaGetter = cursor.GetGetter<VBuffer<float>>(deltaColumn);
+        var hasGetter = cursor.GetGetter<bool>(hasColumn);
+        VBuffer<float> xBuffer = default, deltaBuffer = default;
         var row = new double[d];
         var change = new double[d];
-        var explanations = new RecourseExplanation?[rowIndices.Length];
-        for (int k = 0; k < rowIndices.Length; k++)
+        bool has = false;
+        while (cursor.MoveNext())
         {
-            int r = rowIndices[k];
-            if (!has.Span[r]) continue;
-            for (int j = 0; j < d; j++)
+            hasGetter(ref has);
+            if (!has)
             {
-                row[j] = x.Span[r * d + j];
-                change[j] = delta.Span[r * d + j];
+                explanations.Add(null);
+                continue;
             }
-            explanations[k] = ActionSet.Describe(row, change);
+            xGetter(ref xBuffer);
+            deltaGetter(ref deltaBuffer);
+            int j = 0;
+            foreach (var v in xBuffer.DenseValues()) row[j++] = v;
+            j = 0;
+            foreach (var v in deltaBuffer.DenseValues()) change[j++] = v;
+            explanations.Add(ActionSet.Describe(row, change));
         }
         return explanations;
     }
 
-    private IReadOnlyList<string> FeatureNames => ActionSet.Features.Select(f => f.Name).ToArray();
-
     /// <summary>The columns a recourse transformer appends, in order.</summary>
-    internal static (string Name, DataViewType Type, IReadOnlyList<string>? SlotNames)[] OutputColumns(int featureCount, IReadOnlyList<string>? slotNames) =>
+    internal static (string Name, DataViewType Type)[] OutputColumns(int featureCount) =>
     [
-        (DefaultColumnNames.RecourseDelta, new VectorDataViewType(NumberDataViewType.Single, featureCount), slotNames),
-        (DefaultColumnNames.RecourseCost, NumberDataViewType.Single, null),
-        (DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, null),
-        (DefaultColumnNames.RecourseStatus, TextDataViewType.Instance, null),
+        (DefaultColumnNames.RecourseDelta, new VectorDataViewType(NumberDataViewType.Single, featureCount)),
+        (DefaultColumnNames.RecourseCost, NumberDataViewType.Single),
+        (DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance),
+        (DefaultColumnNames.RecourseStatus, TextDataViewType.Instance),
     ];
 
     /// <summary>
@@ -209,7 +166,7 @@ public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
     internal static DataViewSchema.Column CheckInput(DataViewSchema schema, string featureColumnName, ActionSet actionSet, string paramName)
     {
         var column = ColumnChecks.CheckFeatureColumn(schema, featureColumnName, actionSet.FeatureCount, paramName);
-        if (column.Annotations.SlotNames is { } slots)
+        if (SlotNames.Of(column) is { } slots)
         {
             for (int j = 0; j < slots.Count; j++)
             {
@@ -220,34 +177,231 @@ public sealed class RecourseTransformer : ITransformer, IPersistableTransformer
         return column;
     }
 
-    string IPersistableTransformer.ModelKind => Kind;
-
-    int IPersistableTransformer.ModelVersion => 1;
-
-    JsonObject IPersistableTransformer.SaveModel()
+    /// <summary>Computes the recourse columns of <paramref name="count"/> rows (row-major in <paramref name="rows"/>).</summary>
+    internal RowRecourse[] Compute(double[] rows, int count, BlockStatistics? statistics = null)
     {
-        if (Model is not ScorerModelParameters model)
+        int d = ActionSet.FeatureCount;
+        var scores = new double[count];
+        Model.ScoreBatch(rows.AsSpan(0, count * d), scores);
+        var rejected = Enumerable.Range(0, count).Where(r => !(scores[r] >= Threshold)).ToArray();
+        var rejectedRows = new double[rejected.Length * d];
+        for (int k = 0; k < rejected.Length; k++)
+            rows.AsSpan(rejected[k] * d, d).CopyTo(rejectedRows.AsSpan(k * d, d));
+        IReadOnlyList<RecourseResult> results = rejected.Length == 0 ? [] : Generator.Generate(Model, Threshold, ActionSet, rejectedRows);
+        Contracts.Check(results.Count == rejected.Length,
+            $"Recourse generator '{Generator.Name}' returned {results.Count} results for {rejected.Length} rows.");
+
+        var output = new RowRecourse[count];
+        for (int r = 0; r < count; r++) output[r] = RowRecourse.Accepted(d);
+        int found = 0;
+        for (int k = 0; k < rejected.Length; k++)
+        {
+            int r = rejected[k];
+            var result = results[k];
+            if (result.IsValid && result.Delta is { } action)
+            {
+                Contracts.Check(action.Count == d,
+                    $"Recourse generator '{Generator.Name}' returned an action of {action.Count} values for a row; the model takes {d}.");
+                var delta = new float[d];
+                for (int j = 0; j < d; j++) delta[j] = (float)action[j];
+                output[r] = new RowRecourse(delta, (float)result.Cost, true, result.Status.ToString());
+                found++;
+            }
+            else
+            {
+                output[r] = RowRecourse.None(d, result.Status.ToString());
+            }
+        }
+        statistics?.Add(count, rejected.Length, found);
+        return output;
+    }
+
+    (float[] Delta, float Cost, bool HasRecourse, string Status) IRecourseRowFunction.Recourse(ReadOnlySpan<float> features)
+    {
+        var row = new double[features.Length];
+        for (int j = 0; j < row.Length; j++) row[j] = features[j];
+        var result = Compute(row, 1)[0];
+        return (result.Delta, result.Cost, result.HasRecourse, result.Status);
+    }
+
+    private Mapper CreateMapper(DataViewSchema schema, string paramName)
+        => new(this, schema, CheckInput(schema, FeatureColumnName, ActionSet, paramName));
+
+    string IPersistedTransformer.Kind => Kind;
+
+    int IPersistedTransformer.KindVersion => 1;
+
+    int IPersistedTransformer.FeatureCount => ActionSet.FeatureCount;
+
+    SavedOutputs IPersistedTransformer.Outputs => SavedOutputs.Recourse;
+
+    JsonObject IPersistedTransformer.SaveState()
+    {
+        if (Model is not IPersistedScorer model)
             throw new NotSupportedException(
-                $"A recourse transformer over a black-box scorer ({Model.GetType().Name}) cannot be saved; only the library's fitted scorers (logistic regression, multilayer perceptron) can be.");
+                $"A recourse transformer over a black-box scorer ({Model.GetType().Name}) cannot be saved; only the library's scorers and the ML.NET models it reads can be.");
+        if (Generator is not IPersistedGenerator generator)
+            throw new NotSupportedException(
+                $"A recourse transformer whose generator is a {Generator.GetType().Name} ('{Generator.Name}') cannot be saved; only the library's generators can be.");
         return new JsonObject
         {
             ["featureColumnName"] = FeatureColumnName,
             ["threshold"] = Threshold,
-            ["modelKind"] = model.ModelKind,
-            ["model"] = model.ToJson(),
+            ["model"] = model.Save(),
             ["actionSet"] = ActionSetJson.ToJson(ActionSet),
-            ["generator"] = RecourseGeneratorDescriptors.Save(Generator),
+            ["generator"] = generator.Save(),
         };
     }
 
-    internal static ITransformer Load(JsonObject data, RecourseContext context)
+    [PersistedKind(PersistedFamily.Transformer, Kind, 1)]
+    internal static ITransformer Load(JsonObject data, int version, RecourseEnvironment environment)
     {
         string featureColumnName = (string?)data["featureColumnName"] ?? throw new InvalidOperationException("no 'featureColumnName'");
         double threshold = data["threshold"]?.GetValue<double>() ?? throw new InvalidOperationException("no 'threshold'");
-        string modelKind = (string?)data["modelKind"] ?? throw new InvalidOperationException("no 'modelKind'");
-        var model = ScorerModelParameters.FromJson(modelKind, data["model"] as JsonObject ?? throw new InvalidOperationException("no 'model' object"));
+        var model = PersistedKinds.Load<IScorer>(PersistedFamily.Scorer, data["model"], environment);
         var actionSet = ActionSetJson.FromJson(data["actionSet"] as JsonObject ?? throw new InvalidOperationException("no 'actionSet' object"));
-        var generator = RecourseGeneratorDescriptors.Load(data["generator"] as JsonObject ?? throw new InvalidOperationException("no 'generator' object"), context);
-        return new RecourseEstimator(context, model, actionSet, generator, threshold, featureColumnName).CreateTransformer();
+        var generator = PersistedKinds.Load<IRecourseGenerator>(PersistedFamily.Generator, data["generator"], environment);
+        return new RecourseEstimator(environment, model, actionSet, generator, threshold, featureColumnName).CreateTransformer();
+    }
+
+    /// <summary>The recourse columns of one row.</summary>
+    internal readonly record struct RowRecourse(float[] Delta, float Cost, bool HasRecourse, string Status)
+    {
+        public static RowRecourse Accepted(int d) => new(new float[d], 0, true, AcceptedStatus);
+
+        public static RowRecourse None(int d, string status)
+        {
+            var delta = new float[d];
+            Array.Fill(delta, float.NaN);
+            return new RowRecourse(delta, float.NaN, false, status);
+        }
+    }
+
+    /// <summary>Counts over the blocks one cursor computed, logged when the cursor is disposed.</summary>
+    internal sealed class BlockStatistics
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+        public int Rows { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public int Found { get; private set; }
+
+        public void Add(int rows, int rejected, int found)
+        {
+            Rows += rows;
+            Rejected += rejected;
+            Found += found;
+        }
+
+        public TimeSpan Elapsed => _watch.Elapsed;
+    }
+
+    private sealed class Mapper(RecourseTransformer parent, DataViewSchema inputSchema, DataViewSchema.Column features)
+        : RowMapper(inputSchema, OutputColumns(parent.ActionSet.FeatureCount).Select(c => new OutputColumn(c.Name, c.Type)).ToArray())
+    {
+        public override IEnumerable<DataViewSchema.Column> Dependencies(Func<int, bool> isOutputActive)
+            => Enumerable.Range(0, Outputs.Count).Any(isOutputActive) ? [features] : [];
+
+        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, IDataView? source, out Action? disposer)
+        {
+            disposer = null;
+            var getters = new Delegate?[Outputs.Count];
+            if (!Enumerable.Range(0, Outputs.Count).Any(isOutputActive)) return getters;
+            int d = parent.ActionSet.FeatureCount;
+            var statistics = new BlockStatistics();
+            var blocks = source is null ? null : new BlockReader(source, features, d);
+            var rowGetter = input.GetGetter<VBuffer<float>>(features);
+            var buffer = default(VBuffer<float>);
+            RowRecourse[] block = [];
+            long blockStart = -1;
+            RowRecourse Current()
+            {
+                long position = input.Position;
+                if (position < blockStart || position >= blockStart + block.Length)
+                {
+                    double[] rows;
+                    int count;
+                    if (blocks is not null)
+                    {
+                        (rows, count) = blocks.Read(position, BlockRows);
+                    }
+                    else
+                    {
+                        rowGetter(ref buffer);
+                        (rows, count) = (ReadRow(buffer, d, position), 1);
+                    }
+                    block = parent.Compute(rows, count, statistics);
+                    blockStart = position;
+                }
+                return block[position - blockStart];
+            }
+            if (isOutputActive(0))
+                getters[0] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                {
+                    var delta = Current().Delta;
+                    var editor = VBufferEditor.Create(ref value, delta.Length);
+                    delta.CopyTo(editor.Values);
+                    value = editor.Commit();
+                });
+            if (isOutputActive(1)) getters[1] = (ValueGetter<float>)((ref float value) => value = Current().Cost);
+            if (isOutputActive(2)) getters[2] = (ValueGetter<bool>)((ref bool value) => value = Current().HasRecourse);
+            if (isOutputActive(3)) getters[3] = (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = Current().Status.AsMemory());
+            disposer = () =>
+            {
+                blocks?.Dispose();
+                if (statistics.Rows > 0)
+                    parent._environment.Log(nameof(RecourseTransformer), FormattableString.Invariant(
+                        $"{parent.Generator.Name}: {statistics.Rejected} of {statistics.Rows} rows rejected at θ₀ = {parent.Threshold}, {statistics.Found} with recourse, {statistics.Elapsed.TotalSeconds:0.###} s"));
+            };
+            return getters;
+        }
+
+        private double[] ReadRow(VBuffer<float> buffer, int d, long position)
+        {
+            var dense = new float[d];
+            buffer.CopyTo(dense);
+            ColumnChecks.CheckFinite(dense, features, position);
+            return Array.ConvertAll(dense, v => (double)v);
+        }
+
+        /// <summary>
+        /// Reads the feature column ahead of the caller's cursor with a second cursor over the same view, so that a
+        /// block of rows goes through the generator together; the view's row order is the same for both cursors.
+        /// </summary>
+        private sealed class BlockReader(IDataView source, DataViewSchema.Column features, int d) : IDisposable
+        {
+            private DataViewRowCursor? _cursor;
+            private ValueGetter<VBuffer<float>>? _getter;
+            private VBuffer<float> _buffer;
+
+            public (double[] Rows, int Count) Read(long start, int maximumRows)
+            {
+                if (_cursor is null || _cursor.Position >= start)
+                {
+                    _cursor?.Dispose();
+                    _cursor = source.GetRowCursor([source.Schema[features.Index]]);
+                    _getter = _cursor.GetGetter<VBuffer<float>>(_cursor.Schema[features.Index]);
+                }
+                while (_cursor.Position < start - 1 && _cursor.MoveNext()) { }
+                var rows = new double[maximumRows * d];
+                int count = 0;
+                var dense = new float[d];
+                while (count < maximumRows && _cursor.MoveNext())
+                {
+                    _getter!(ref _buffer);
+                    _buffer.CopyTo(dense);
+                    ColumnChecks.CheckFinite(dense, features, _cursor.Position);
+                    for (int j = 0; j < d; j++) rows[count * d + j] = dense[j];
+                    count++;
+                }
+                Contracts.Check(count > 0, FormattableString.Invariant(
+                    $"The input view returned fewer rows to a second cursor than to the first (row {start}); recourse needs a view whose cursors see the same rows."));
+                return (rows, count);
+            }
+
+            public void Dispose() => _cursor?.Dispose();
+        }
     }
 }

@@ -8,8 +8,9 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [LogisticRegression](xref:Microsoft.ML.Recourse.StandardTrainersCatalog.LogisticRegression(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,System.String,System.String,System.Int32,System.Int32,System.Double))
-/// or [LogisticRegression(Options)](xref:Microsoft.ML.Recourse.StandardTrainersCatalog.LogisticRegression(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Trainers.LogisticRegressionTrainer.Options)).
+/// Internal: the plain trainer behind the model-update simulation and the in-distribution check (the reference
+/// protocols train their base models this way); users train plain linear models with ML.NET's trainers and MLPs with
+/// the recourse-aware trainer at a recourse weight of 0.
 ///
 /// ### Trainer Characteristics
 /// | | |
@@ -27,11 +28,9 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// is kept.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="StandardTrainersCatalog.LogisticRegression(BinaryClassificationCatalog.BinaryClassificationTrainers, string, string, int, int, double)"/>
-/// <seealso cref="StandardTrainersCatalog.LogisticRegression(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>
-public sealed class LogisticRegressionTrainer : ScorerTrainerBase<LogisticRegressionModelParameters>
+internal sealed class LogisticRegressionTrainer : ScorerTrainerBase<LogisticRegressionModelParameters>
 {
-    internal LogisticRegressionTrainer(RecourseContext context, Options options) : base(context, options)
+    internal LogisticRegressionTrainer(RecourseEnvironment environment, Options options) : base(environment, options)
     {
     }
 
@@ -41,7 +40,7 @@ public sealed class LogisticRegressionTrainer : ScorerTrainerBase<LogisticRegres
 
     private protected override LogisticRegressionModelParameters CreateModel(FeedForwardNetwork network, double[] parameters) => new(network, parameters);
 
-    /// <summary>Options for the <see cref="LogisticRegressionTrainer"/>, used by <see cref="StandardTrainersCatalog.LogisticRegression(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="LogisticRegressionTrainer"/>.</summary>
     public sealed class Options : ScorerTrainerOptionsBase
     {
     }

@@ -8,8 +8,9 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [MultilayerPerceptron](xref:Microsoft.ML.Recourse.StandardTrainersCatalog.MultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
-/// or [MultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.StandardTrainersCatalog.MultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Trainers.MultilayerPerceptronTrainer.Options)).
+/// Internal: the plain trainer behind the model-update simulation and the in-distribution check (the reference
+/// protocols train their base models this way); users train plain linear models with ML.NET's trainers and MLPs with
+/// the recourse-aware trainer at a recourse weight of 0.
 ///
 /// ### Trainer Characteristics
 /// | | |
@@ -29,15 +30,13 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// With validation data the epoch with the lowest validation loss is kept, as in the reference.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="StandardTrainersCatalog.MultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, string, string, IReadOnlyList{int}, int, int, double)"/>
-/// <seealso cref="StandardTrainersCatalog.MultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>
-public sealed class MultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPerceptronModelParameters>
+internal sealed class MultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPerceptronModelParameters>
 {
     private readonly int[] _hiddenLayerSizes;
     private readonly Activation _activation;
     private readonly double _dropoutRate;
 
-    internal MultilayerPerceptronTrainer(RecourseContext context, Options options) : base(context, options)
+    internal MultilayerPerceptronTrainer(RecourseEnvironment environment, Options options) : base(environment, options)
     {
         _hiddenLayerSizes = options.HiddenLayerSizes.ToArray();
         _activation = options.Activation;
@@ -53,7 +52,7 @@ public sealed class MultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPe
 
     private protected override MultilayerPerceptronModelParameters CreateModel(FeedForwardNetwork network, double[] parameters) => new(network, parameters);
 
-    /// <summary>Options for the <see cref="MultilayerPerceptronTrainer"/>, used by <see cref="StandardTrainersCatalog.MultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="MultilayerPerceptronTrainer"/>.</summary>
     public sealed class Options : ScorerTrainerOptionsBase
     {
         /// <summary>

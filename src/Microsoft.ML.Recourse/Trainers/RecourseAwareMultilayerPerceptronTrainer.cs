@@ -10,8 +10,8 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
-/// or [RecourseAwareMultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.Trainers.BinaryClassificationCatalog.BinaryClassificationTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer.Options)).
+/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
+/// or [RecourseAwareMultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer.Options)).
 ///
 /// ### Trainer Characteristics
 /// | | |
@@ -31,13 +31,13 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// Validation uses the same combined loss (dropout off), and the epoch with the lowest validation loss is kept.
 /// The decision threshold θ₀ is then the first grid value t ∈ {0, 0.05, …, 1} with the highest validation F1 (a row
 /// is predicted favourable when g(x) ≥ t); without validation data it stays 0.5. The selected epoch, each epoch's
-/// losses and the validation F1 of every grid threshold are written to <see cref="RecourseContext.Log"/>, and each
+/// losses and the validation F1 of every grid threshold are written to <see cref="RecourseCatalog.Log"/>, and each
 /// epoch is reported to <see cref="ScorerTrainerOptionsBase.Progress"/>. With λ = 0 the trainer fits exactly the
 /// model of <xref:Microsoft.ML.Recourse.Trainers.MultilayerPerceptronTrainer> for the same seed; only θ₀ differs.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, IReadOnlyList{int}, int, int, double)"/>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, IReadOnlyList{int}, int, int, double)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Options)"/>
 public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPerceptronModelParameters>
 {
     private readonly RecourseAwareTraining _recourse;
@@ -45,7 +45,7 @@ public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase
     private readonly Activation _activation;
     private readonly double _dropoutRate;
 
-    internal RecourseAwareMultilayerPerceptronTrainer(RecourseContext context, Options options) : base(context, options)
+    internal RecourseAwareMultilayerPerceptronTrainer(RecourseEnvironment environment, Options options) : base(environment, options)
     {
         _recourse = new RecourseAwareTraining(options);
         _hiddenLayerSizes = options.HiddenLayerSizes.ToArray();
@@ -75,7 +75,7 @@ public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase
     private protected override double SelectThreshold(MultilayerPerceptronModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);
 
-    /// <summary>Options for the <see cref="RecourseAwareMultilayerPerceptronTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(BinaryClassificationCatalog.BinaryClassificationTrainers, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="RecourseAwareMultilayerPerceptronTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Options)"/>.</summary>
     public sealed class Options : RecourseAwareTrainerOptionsBase
     {
         /// <summary>

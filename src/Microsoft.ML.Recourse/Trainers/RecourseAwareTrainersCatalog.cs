@@ -1,12 +1,12 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Trainers;
 
 namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Creates the recourse-aware binary classifiers of Ross, Lakkaraju &amp; Bastani (2021) from
-/// <see cref="RecourseContext.BinaryClassification"/>.<see cref="BinaryClassificationCatalog.Trainers"/>.
+/// <c>mlContext.Recourse()</c>.<see cref="RecourseCatalog.Trainers"/>.
 /// </summary>
 public static class RecourseAwareTrainersCatalog
 {
@@ -24,7 +24,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
     /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
-        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        this RecourseCatalog.RecourseTrainers catalog,
         ActionSet actionSet,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
@@ -36,7 +36,7 @@ public static class RecourseAwareTrainersCatalog
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(actionSet, nameof(actionSet));
-        return new RecourseAwareLogisticRegressionTrainer(catalog.Context, new RecourseAwareLogisticRegressionTrainer.Options
+        return new RecourseAwareLogisticRegressionTrainer(catalog.Environment, new RecourseAwareLogisticRegressionTrainer.Options
         {
             ActionSet = actionSet,
             RecourseWeight = recourseWeight,
@@ -56,11 +56,11 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="catalog">The binary classification catalog trainer object.</param>
     /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
-        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
+        this RecourseCatalog.RecourseTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
-        return new RecourseAwareLogisticRegressionTrainer(catalog.Context, options);
+        return new RecourseAwareLogisticRegressionTrainer(catalog.Environment, options);
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
     /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
-        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        this RecourseCatalog.RecourseTrainers catalog,
         ActionSet actionSet,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
@@ -93,7 +93,7 @@ public static class RecourseAwareTrainersCatalog
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(actionSet, nameof(actionSet));
         var defaults = new RecourseAwareMultilayerPerceptronTrainer.Options();
-        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Context, new RecourseAwareMultilayerPerceptronTrainer.Options
+        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Environment, new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actionSet,
             RecourseWeight = recourseWeight,
@@ -114,10 +114,10 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="catalog">The binary classification catalog trainer object.</param>
     /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
-        this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
+        this RecourseCatalog.RecourseTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
-        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Context, options);
+        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Environment, options);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse.Trainers;
 
@@ -36,8 +36,8 @@ internal sealed class RecourseAwareTraining
         if (validationLabels.Length == 0)
         {
             log(FormattableString.Invariant(
-                $"no validation data: the decision threshold stays at {BinaryPredictionTransformer.DefaultThreshold} (pass validation data or set ValidationFraction to choose it by validation F1)"));
-            return BinaryPredictionTransformer.DefaultThreshold;
+                $"no validation data: the decision threshold stays at {PredictionColumns.DefaultThreshold} (pass validation data or set ValidationFraction to choose it by validation F1)"));
+            return PredictionColumns.DefaultThreshold;
         }
         var scores = new double[validationLabels.Length];
         model.ScoreBatch(validationFeatures, scores);

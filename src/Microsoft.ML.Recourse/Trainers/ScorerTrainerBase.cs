@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse.Trainers;
@@ -6,22 +6,22 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// <summary>
 /// The estimator shared by the library's gradient-trained scorers: it checks the columns, reads the rows, weights
 /// the classes, holds out validation rows, runs mini-batch Adam and wraps the selected model in a
-/// <see cref="BinaryPredictionTransformer{TModel}"/>.
+/// <see cref="RecourseAwarePredictionTransformer{TModel}"/>.
 /// </summary>
 /// <typeparam name="TModel">The type of the fitted model parameters.</typeparam>
-public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTransformer<TModel>>
+public abstract class ScorerTrainerBase<TModel> : IEstimator<RecourseAwarePredictionTransformer<TModel>>
     where TModel : ScorerModelParameters
 {
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
     private readonly ScorerTrainerOptionsBase _options;
     private readonly int _seed;
 
-    private protected ScorerTrainerBase(RecourseContext context, ScorerTrainerOptionsBase options)
+    private protected ScorerTrainerBase(RecourseEnvironment environment, ScorerTrainerOptionsBase options)
     {
-        _context = Contracts.CheckValue(context, nameof(context));
+        _environment = Contracts.CheckValue(environment, nameof(environment));
         _options = Contracts.CheckValue(options, nameof(options));
         options.Validate();
-        _seed = options.Seed ?? context.NextSeed();
+        _seed = options.Seed ?? environment.NextSeed();
     }
 
     /// <summary>Gets the name of the label column (<see cref="bool"/>).</summary>
@@ -39,17 +39,17 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName, RequiredFeatureCount);
+        ColumnChecks.CheckFeatureShape(inputSchema, FeatureColumnName);
         ColumnChecks.CheckScalarShape(inputSchema, "label", LabelColumnName, BooleanDataViewType.Instance);
-        return inputSchema.With(
-            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, 0),
-            new SchemaShape.Column(DefaultColumnNames.Probability, SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, 0),
-            new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.VectorKind.Scalar, BooleanDataViewType.Instance, 0));
+        return SchemaShapes.With(inputSchema,
+            (DefaultColumnNames.Score, NumberDataViewType.Single),
+            (DefaultColumnNames.Probability, NumberDataViewType.Single),
+            (DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance));
     }
 
     /// <summary>Trains on <paramref name="input"/>, holding out <see cref="ScorerTrainerOptionsBase.ValidationFraction"/> of it for model selection.</summary>
     /// <param name="input">The training data.</param>
-    public BinaryPredictionTransformer<TModel> Fit(IDataView input)
+    public RecourseAwarePredictionTransformer<TModel> Fit(IDataView input)
     {
         Contracts.CheckValue(input, nameof(input));
         return FitCore(input, null, nameof(input));
@@ -61,7 +61,7 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
     /// </summary>
     /// <param name="trainData">The training data.</param>
     /// <param name="validationData">The validation data, with the same feature and label columns.</param>
-    public BinaryPredictionTransformer<TModel> Fit(IDataView trainData, IDataView validationData)
+    public RecourseAwarePredictionTransformer<TModel> Fit(IDataView trainData, IDataView validationData)
     {
         Contracts.CheckValue(trainData, nameof(trainData));
         Contracts.CheckValue(validationData, nameof(validationData));
@@ -79,9 +79,9 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
 
     /// <summary>Chooses the decision threshold of the fitted model; the validation rows may be empty.</summary>
     private protected virtual double SelectThreshold(TModel model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
-        => BinaryPredictionTransformer.DefaultThreshold;
+        => PredictionColumns.DefaultThreshold;
 
-    private BinaryPredictionTransformer<TModel> FitCore(IDataView trainData, IDataView? validationData, string paramName)
+    private RecourseAwarePredictionTransformer<TModel> FitCore(IDataView trainData, IDataView? validationData, string paramName)
     {
         var featureColumn = ColumnChecks.CheckFeatureColumn(trainData.Schema, FeatureColumnName, RequiredFeatureCount, paramName);
         var labelColumn = ColumnChecks.CheckScalarColumn(trainData.Schema, "label", LabelColumnName, BooleanDataViewType.Instance, paramName);
@@ -119,14 +119,14 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<BinaryPredictionTra
         var validation = validationY.Length > 0 ? ToTrainingData(validationX, validationY, d, positiveWeight, negativeWeight) : null;
         var network = CreateNetwork(d);
         string source = GetType().Name;
-        _context.WriteLog(source, FormattableString.Invariant(
+        _environment.Log(source, FormattableString.Invariant(
             $"training on {training.RowCount} rows ({validation?.RowCount ?? 0} validation), {d} features, {network.ParameterCount} parameters, class weights true:{positiveWeight:G4} false:{negativeWeight:G4}"));
         var settings = new ScorerTrainingSettings(_options.NumberOfEpochs, _options.BatchSize, _options.LearningRate, DropoutRate,
             _options.L2Regularization, _options.ShuffleEachEpoch, _seed);
-        Action<string> log = message => _context.WriteLog(source, message);
+        Action<string> log = message => _environment.Log(source, message);
         var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(log), _options.Progress, log);
         var model = CreateModel(network, result.Parameters);
-        return new BinaryPredictionTransformer<TModel>(model, FeatureColumnName, SelectThreshold(model, validationX, validationY, log));
+        return new RecourseAwarePredictionTransformer<TModel>(model, FeatureColumnName, SelectThreshold(model, validationX, validationY, log));
     }
 
     private (double[] Features, bool[] Labels, double[] ValidationFeatures, bool[] ValidationLabels) HoldOut(double[] features, bool[] labels, int d)

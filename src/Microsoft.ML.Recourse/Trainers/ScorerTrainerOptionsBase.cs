@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Trainers;
 
@@ -49,7 +49,7 @@ public abstract class ScorerTrainerOptionsBase
 
     /// <summary>
     /// Gets the seed of initialisation, dropout, shuffling and the validation split, or <see langword="null"/> to draw
-    /// one from the <see cref="RecourseContext"/> when the trainer is created.
+    /// one from the <see cref="MLContext"/> when the trainer is created.
     /// </summary>
     public int? Seed { get; init; }
 

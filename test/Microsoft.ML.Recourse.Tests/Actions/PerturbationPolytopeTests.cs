@@ -1,7 +1,7 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
-using Microsoft.ML.Recourse.Solvers;
-using Microsoft.ML.Recourse.Solvers.OrTools;
+using Microsoft.ML.Data;
+using Microsoft.ML.Recourse.Optimization;
+using Microsoft.ML.Recourse.Optimization.OrTools;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Actions;

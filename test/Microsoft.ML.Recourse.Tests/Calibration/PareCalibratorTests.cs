@@ -1,7 +1,8 @@
+using Microsoft.ML;
 using MathNet.Numerics.Distributions;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Calibration;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -17,7 +18,7 @@ public class PareCalibratorTests
     private static readonly ActionSet Actions = ActionSet.FromFeatures(Features, 0.75);
     private static readonly LogisticRegressionModelParameters Linear = new([2, 1], 0);
 
-    private static BinaryPredictionTransformer<LogisticRegressionModelParameters> Model(double threshold = 0.5) => new(Linear, "Features", threshold);
+    private static RecourseAwarePredictionTransformer<LogisticRegressionModelParameters> Model(double threshold = 0.5) => new(Linear, "Features", threshold);
 
     private static double TrueMissRate(double threshold)
         => Normal.CDF(0, 1, (Math.Log(threshold / (1 - threshold)) - 1.5) / Math.Sqrt(5));
@@ -45,7 +46,7 @@ public class PareCalibratorTests
         // σ(2·(−1 + 0.75)) = σ(−0.5). F1 is 6/7 below g(B) = σ(−2), 1 between σ(−2) and σ(−1), 4/5 above: the first
         // grid point in (σ(−2), σ(−1)] is 3·θ̄/9.
         var data = Rows((0.25f, 0, true), (-1, 0, false), (-0.5f, 0, true), (1, 0, true));
-        var pare = new RecourseContext(1).Calibration
+        var pare = new MLContext(1).Recourse().Calibration
             .Pare(Model(), new LinearStepGenerator(), Actions, convention: ParameterConvention.ReferenceCode)
             .Fit(data);
 
@@ -65,7 +66,7 @@ public class PareCalibratorTests
     public void Fit_RowsWithoutAnAction_KeepTheirScore()
     {
         var data = Draw(100, 3);
-        var pare = new RecourseContext(1).Calibration.Pare(Model(), new NoActionGenerator(), Actions).Fit(data);
+        var pare = new MLContext(1).Recourse().Calibration.Pare(Model(), new NoActionGenerator(), Actions).Fit(data);
         var scores = data.GetColumn<float[]>("Features").Select(x => Linear.Score([x[0], x[1]])).Order().ToArray();
         pare.AllowedMisses.Should().Be(1);
         pare.ThresholdUpperBound.Should().Be(scores[1], "with no action, the score after recourse is g(x), and θ̄ is the 2nd smallest");
@@ -78,7 +79,7 @@ public class PareCalibratorTests
     {
         const int draws = 1500, n = 100;
         const double epsilon = 0.05, delta = 0.05;
-        var context = new RecourseContext(5);
+        var context = new MLContext(5).Recourse();
         var generator = new LinearStepGenerator();
         int boundFailures = 0, thresholdFailures = 0;
         for (int t = 0; t < draws; t++)
@@ -111,13 +112,13 @@ public class PareCalibratorTests
         var transformer = EstimatorConformance.Check(
             ctx => ctx.Calibration.Pare(Model(), new LinearStepGenerator(), Actions),
             valid,
-            invalidSchemaInputs: [noLabel, wrongSize, floatLabel],
-            invalidDataInputs: [withNaN, empty, tooSmall]);
+            invalidSchemaInputs: [noLabel, floatLabel],
+            invalidDataInputs: [wrongSize, withNaN, empty, tooSmall]);
 
         using var stream = new MemoryStream();
-        new RecourseContext(1).Model.Save(transformer, valid.Schema, stream);
+        SavedModels.Save(transformer, valid.Schema, stream);
         stream.Position = 0;
-        var loaded = new RecourseContext(2).Model.Load(stream, out _).Should().BeOfType<PareCalibratorTransformer<LogisticRegressionModelParameters>>().Which;
+        var loaded = SavedModels.Load<PareCalibratorTransformer<LogisticRegressionModelParameters>>(stream);
         loaded.Threshold.Should().Be(transformer.Threshold);
         loaded.Certificate.Should().Be(transformer.Certificate);
         loaded.CalibrationF1.Should().Be(transformer.CalibrationF1);
@@ -128,7 +129,7 @@ public class PareCalibratorTests
     [Fact]
     public void Fit_BadData_ThrowsClearErrors()
     {
-        var pare = new RecourseContext(1).Calibration.Pare(Model(), new LinearStepGenerator(), Actions);
+        var pare = new MLContext(1).Recourse().Calibration.Pare(Model(), new LinearStepGenerator(), Actions);
 
         var tooSmall = FluentActions.Invoking(() => pare.Fit(Draw(58, 1))).Should().Throw<CalibrationSetTooSmallException>().Which;
         tooSmall.MinimumCalibrationSize.Should().Be(59);
@@ -152,13 +153,13 @@ public class PareCalibratorTests
     [InlineData(0.05, 0.0)]
     [InlineData(0.05, 1.5)]
     public void Pare_EpsilonOrDeltaOutsideTheOpenUnitInterval_Throws(double epsilon, double delta)
-        => FluentActions.Invoking(() => new RecourseContext(1).Calibration.Pare(Model(), new LinearStepGenerator(), Actions, epsilon: epsilon, delta: delta))
+        => FluentActions.Invoking(() => new MLContext(1).Recourse().Calibration.Pare(Model(), new LinearStepGenerator(), Actions, epsilon: epsilon, delta: delta))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*strictly between 0 and 1*");
 
     [Fact]
     public void Pare_BadArguments_Throw()
     {
-        var calibration = new RecourseContext(1).Calibration;
+        var calibration = new MLContext(1).Recourse().Calibration;
         var generator = new LinearStepGenerator();
         FluentActions.Invoking(() => calibration.Pare(Model(), generator, Actions, new PareCalibratorOptions { NumberOfCandidateThresholds = 1 }))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("NumberOfCandidateThresholds");
@@ -173,7 +174,7 @@ public class PareCalibratorTests
     public void Fit_ReferenceConvention_CertifiesAHigherBoundThanStandard()
     {
         var data = Draw(100, 9);
-        var calibration = new RecourseContext(1).Calibration;
+        var calibration = new MLContext(1).Recourse().Calibration;
         var standard = calibration.Pare(Model(), new LinearStepGenerator(), Actions).Fit(data);
         var reference = calibration.Pare(Model(), new LinearStepGenerator(), Actions, convention: ParameterConvention.ReferenceCode).Fit(data);
         standard.AllowedMisses.Should().Be(1);

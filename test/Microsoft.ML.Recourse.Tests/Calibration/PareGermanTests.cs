@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Trainers;
@@ -16,15 +17,15 @@ public class PareGermanTests(ITestOutputHelper output)
     [ReferenceDataFact]
     public void Pare_GermanRecourseAwareModel_CertifiesAndKeepsRecourse()
     {
-        var context = new RecourseContext(0);
+        var context = new MLContext(0).Recourse();
         var german = context.Datasets.German(splitSeed: 0);
         var actions = ActionSet.FromFeatures(german.Features, german.MaximumChange);
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actions, RecourseWeight = 0.8, PerturbationDirection = PerturbationDirection.ReferenceCode,
             NumberOfEpochs = 50, BatchSize = 30, Seed = 0,
         }).Fit(german.TrainSet, german.ValidationSet);
-        var oneStep = context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode);
+        var oneStep = context.Generators.OneStep(PerturbationDirection.ReferenceCode);
 
         var standard = context.Calibration.Pare(model, oneStep, actions).Fit(german.ValidationSet);
         var reference = context.Calibration.Pare(model, oneStep, actions, convention: ParameterConvention.ReferenceCode).Fit(german.ValidationSet);

@@ -1,8 +1,9 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 
 namespace Microsoft.ML.Recourse.Tests.Datasets;
@@ -21,7 +22,7 @@ public class CsvDatasetTests
     /// </summary>
     internal static string GenerateExampleCsv()
     {
-        var data = new RecourseContext(7).Datasets.SyntheticCredit(rows: 200, seed: 7);
+        var data = new MLContext(7).Recourse().Datasets.SyntheticCredit(rows: 200, seed: 7);
         var text = new StringBuilder("age,education-years,hours-per-week,income,debt-ratio,savings,employment_part-time,employment_full-time,ageGroup,repaid\n");
         foreach (var split in new[] { DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test })
         {
@@ -52,12 +53,12 @@ public class CsvDatasetTests
     [Fact]
     public void LoadCsv_Example_BuildsStandardisedFeaturesLabelsAndActionSet()
     {
-        var dataset = new RecourseContext(1).Datasets.LoadCsv(ExampleData, ExampleSchema);
+        var dataset = new MLContext(1).Recourse().Datasets.LoadCsv(ExampleData, ExampleSchema);
 
         dataset.FeatureCount.Should().Be(8);
-        dataset.Data.Schema.Select(c => c.ToString()).Should().Equal("Features (Vector<Single, 8>)", "Label (Boolean)", "RowId (Int32)", "ageGroup (String)");
-        dataset.Data.Schema["Features"].Annotations.SlotNames.Should().Equal(dataset.Features.Select(f => f.Name));
-        var synthetic = new RecourseContext(7).Datasets.SyntheticCredit(rows: 200, seed: 7);
+        dataset.Data.Schema.Select(c => $"{c.Name} ({c.Type})").Should().Equal("Features (Vector<Single, 8>)", "Label (Boolean)", "RowId (Int32)", "ageGroup (String)");
+        dataset.Data.Schema.SlotNamesOf("Features").Should().Equal(dataset.Features.Select(f => f.Name));
+        var synthetic = new MLContext(7).Recourse().Datasets.SyntheticCredit(rows: 200, seed: 7);
         var labels = new[] { DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test }.SelectMany(synthetic.GetLabels).ToArray();
         dataset.GetLabels().Should().Equal(labels);
 
@@ -86,7 +87,7 @@ public class CsvDatasetTests
         var (data, schema) = Write("a,b,y\n1,0,1\n3,1,0\n5,0,1\n",
             """{"label":{"column":"y"},"maximumChange":0.5,"features":[{"name":"a","actionability":"free"},{"name":"b","actionability":"free","standardize":true,"mean":0.5,"scale":2}]}""");
 
-        var dataset = new RecourseContext(1).Datasets.LoadCsv(data, schema);
+        var dataset = new MLContext(1).Recourse().Datasets.LoadCsv(data, schema);
 
         dataset.GetFeatureMatrix().Should().Equal(1, -0.25, 3, 0.25, 5, -0.25);
         dataset.GetLabels().Should().Equal(true, false, true);
@@ -116,7 +117,7 @@ public class CsvDatasetTests
     {
         var (data, schema) = Write(csv, schemaJson);
 
-        var act = () => new RecourseContext(1).Datasets.LoadCsv(data, schema);
+        var act = () => new MLContext(1).Recourse().Datasets.LoadCsv(data, schema);
 
         act.Should().Throw<FormatException>().WithMessage(message);
     }
@@ -124,7 +125,7 @@ public class CsvDatasetTests
     [Fact]
     public void LoadCsv_MissingFile_IsFileNotFound()
     {
-        var act = () => new RecourseContext(1).Datasets.LoadCsv("no-such.csv", ExampleSchema);
+        var act = () => new MLContext(1).Recourse().Datasets.LoadCsv("no-such.csv", ExampleSchema);
 
         act.Should().Throw<FileNotFoundException>().WithMessage("*no-such.csv*");
     }

@@ -1,6 +1,8 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML;
 using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using static Microsoft.ML.Recourse.Actions.FeatureActionability;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -15,7 +17,7 @@ public class DatasetsCatalogTests
     private static readonly ConcurrentDictionary<(string, int), RecourseDataset> Cache = new();
 
     private static RecourseDataset Load(string name, int seed = 0)
-        => Cache.GetOrAdd((name, seed), key => new RecourseContext(seed: 1).Datasets.Load(key.Item1, key.Item2));
+        => Cache.GetOrAdd((name, seed), key => new MLContext(seed: 1).Recourse().Datasets.Load(key.Item1, key.Item2));
 
     public static TheoryData<string, int, int, int> SplitSizes => new()
     {
@@ -74,7 +76,7 @@ public class DatasetsCatalogTests
         data.Features.Select(f => f.Name).Should().Equal(names);
         var features = data.TrainSet.Schema[DefaultColumnNames.Features];
         features.Type.Should().Be(new VectorDataViewType(NumberDataViewType.Single, names.Length));
-        features.Annotations.SlotNames.Should().Equal(names);
+        SlotNames.Of(features).Should().Equal(names);
         data.TestSet.Schema[DefaultColumnNames.Label].Type.Should().Be(BooleanDataViewType.Instance);
         data.MaximumChange.Should().Be(0.75);
         data.Features.Should().OnlyContain(f => f.Description != null && f.Description.Length > 0);
@@ -253,7 +255,7 @@ public class DatasetsCatalogTests
         string empty = Directory.CreateTempSubdirectory("recourse-empty-").FullName;
         try
         {
-            var act = () => new RecourseContext(seed: 1).Datasets.Load(name, 0, empty);
+            var act = () => new MLContext(seed: 1).Recourse().Datasets.Load(name, 0, empty);
             act.Should().Throw<FileNotFoundException>()
                 .WithMessage($"*'{file}'*Looked in: {Path.Combine(empty, file)}*--data-dir*RECOURSE_DATA_DIR*{source}*");
         }
@@ -273,7 +275,7 @@ public class DatasetsCatalogTests
             var lines = File.ReadLines(DataDirectory.Locate(ReferenceDatasets.GermanFile)).Take(4).ToArray();
             lines[3] = string.Join(',', lines[3].Split(',').Select((v, i) => i == 4 ? "12x9" : v)); // field 4 is amount
             File.WriteAllLines(Path.Combine(dir, "german", "german.csv"), lines);
-            var act = () => new RecourseContext(seed: 1).Datasets.German(dataDirectory: dir);
+            var act = () => new MLContext(seed: 1).Recourse().Datasets.German(dataDirectory: dir);
             act.Should().Throw<FormatException>().WithMessage("german.csv line 4, column 'amount': cannot read '12x9' as a number.");
         }
         finally
@@ -292,7 +294,7 @@ public class DatasetsCatalogTests
             var lines = File.ReadLines(DataDirectory.Locate(ReferenceDatasets.AdultFile)).Take(30).ToArray();
             lines[2] = lines[2].Replace("<=50K", "maybe", StringComparison.Ordinal).Replace(">50K", "maybe", StringComparison.Ordinal);
             File.WriteAllLines(Path.Combine(dir, "adult", "adult.csv"), lines);
-            var act = () => new RecourseContext(seed: 1).Datasets.Adult(dataDirectory: dir);
+            var act = () => new MLContext(seed: 1).Recourse().Datasets.Adult(dataDirectory: dir);
             act.Should().Throw<FormatException>().WithMessage("adult.csv line 3, column 'income': cannot read 'maybe'*");
         }
         finally
@@ -304,23 +306,24 @@ public class DatasetsCatalogTests
     [Fact]
     public void Load_UnknownName_ThrowsListingValidNames()
     {
-        var act = () => new RecourseContext(seed: 1).Datasets.Load("heloc");
+        var act = () => new MLContext(seed: 1).Recourse().Datasets.Load("heloc");
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'heloc'*adult, compas, german, bail, synthetic*");
     }
 
     [Fact]
     public void Load_NegativeSeed_Throws()
     {
-        var act = () => new RecourseContext(seed: 1).Datasets.German(splitSeed: -1);
+        var act = () => new MLContext(seed: 1).Recourse().Datasets.German(splitSeed: -1);
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("splitSeed");
     }
 
     [ReferenceDataFact]
     public void Load_NameIsCaseInsensitiveAndLogs()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var messages = new List<string>();
-        ctx.Log += (_, e) => messages.Add(e.ToString());
+        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info) messages.Add(e.RawMessage); };
+        var ctx = ml.Recourse();
         ctx.Datasets.Load("German", 3).Name.Should().Be("german");
         messages.Should().ContainSingle().Which.Should().Contain("german: 7 features, 800 / 100 / 100 rows");
     }
@@ -328,9 +331,9 @@ public class DatasetsCatalogTests
     [Fact]
     public void SyntheticCredit_SameSeed_GivesIdenticalData()
     {
-        var a = new RecourseContext(seed: 1).Datasets.SyntheticCredit(rows: 1000, seed: 7);
-        var b = new RecourseContext(seed: 99).Datasets.SyntheticCredit(rows: 1000, seed: 7);
-        var c = new RecourseContext(seed: 1).Datasets.SyntheticCredit(rows: 1000, seed: 8);
+        var a = new MLContext(seed: 1).Recourse().Datasets.SyntheticCredit(rows: 1000, seed: 7);
+        var b = new MLContext(seed: 99).Recourse().Datasets.SyntheticCredit(rows: 1000, seed: 7);
+        var c = new MLContext(seed: 1).Recourse().Datasets.SyntheticCredit(rows: 1000, seed: 8);
         foreach (var split in AllSplits(false))
         {
             a.GetFeatureMatrix(split).Should().Equal(b.GetFeatureMatrix(split));
@@ -346,7 +349,7 @@ public class DatasetsCatalogTests
     [InlineData(2)]
     public void SyntheticCredit_LabelBalance_IsAboutAThirdFavourable(int seed)
     {
-        var data = new RecourseContext(seed: 1).Datasets.SyntheticCredit(seed: seed);
+        var data = new MLContext(seed: 1).Recourse().Datasets.SyntheticCredit(seed: seed);
         double rate = AllSplits(false).Average(s => data.GetLabels(s).Average(l => l ? 1.0 : 0.0));
         rate.Should().BeInRange(0.33, 0.38);
     }
@@ -377,7 +380,7 @@ public class DatasetsCatalogTests
     [InlineData(1000, -1, "seed")]
     public void SyntheticCredit_BadArguments_Throw(int rows, int seed, string parameter)
     {
-        var act = () => new RecourseContext(seed: 1).Datasets.SyntheticCredit(rows, seed);
+        var act = () => new MLContext(seed: 1).Recourse().Datasets.SyntheticCredit(rows, seed);
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter);
     }
 

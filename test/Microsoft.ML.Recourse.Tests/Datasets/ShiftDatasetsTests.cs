@@ -1,6 +1,7 @@
+using Microsoft.ML;
 using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -13,7 +14,7 @@ public class ShiftDatasetsTests
 {
     private static readonly ConcurrentDictionary<string, ShiftDataset> Cache = new();
 
-    private static ShiftDataset Load(string name) => Cache.GetOrAdd(name, n => new RecourseContext(seed: 1).Datasets.LoadShift(n));
+    private static ShiftDataset Load(string name) => Cache.GetOrAdd(name, n => new MLContext(seed: 1).Recourse().Datasets.LoadShift(n));
 
     [ReferenceDataTheory]
     [InlineData("german-correction", 1000, 1000, 7)]
@@ -119,7 +120,7 @@ public class ShiftDatasetsTests
             drop.Should().BeGreaterThanOrEqualTo(0);
             var without = lines.Select(l => string.Join(separator, l.Trim('\uFEFF').Split(separator).Where((_, i) => i != drop)));
             File.WriteAllLines(Path.Combine(dir, "shift", file), without);
-            var act = () => new RecourseContext(seed: 1).Datasets.LoadShift(name, dataDirectory: dir);
+            var act = () => new MLContext(seed: 1).Recourse().Datasets.LoadShift(name, dataDirectory: dir);
             act.Should().Throw<FormatException>().WithMessage($"*'{splitColumn}'*split column*");
         }
         finally
@@ -135,15 +136,15 @@ public class ShiftDatasetsTests
             .AddColumn("Label", new[] { true, false, true, false, true }).Build();
         var after = new DataViewBuilder().AddVectorColumn("Features", new[] { new float[] { 1, 2 }, [3, 4], [5, 6], [7, 8], [9, 10] }, ["a", "c"])
             .AddColumn("Label", new[] { true, false, true, false, true }).Build();
-        var act = () => new RecourseContext(1).Datasets.CreateShift("mine", before, after);
+        var act = () => new MLContext(1).Recourse().Datasets.CreateShift("mine", before, after);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*M1 and M2*only before: b*only after: c*");
-        new RecourseContext(1).Datasets.CreateShift("mine", before, before).FeatureCount.Should().Be(2);
+        new MLContext(1).Recourse().Datasets.CreateShift("mine", before, before).FeatureCount.Should().Be(2);
     }
 
     [ReferenceDataFact]
     public void RetrainingShift_FreshSample_UsesDisjointHalvesAndTheDataSetsActions()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var german = ctx.Datasets.German();
         var shift = ctx.Datasets.RetrainingShift(german, RetrainingShiftKind.FreshSample);
         shift.Name.Should().Be("german-fresh-sample");

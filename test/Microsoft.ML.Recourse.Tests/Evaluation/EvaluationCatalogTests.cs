@@ -1,6 +1,7 @@
+using Microsoft.ML;
 using MathNet.Numerics.Distributions;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -21,7 +22,7 @@ public class EvaluationCatalogTests
     // Incomes −2 (step to −1.25: no recourse), −0.5 (step to 0.25: recourse), 1 and 2 (positive).
     private static readonly IDataView FourRows = Rows([-2, -0.5f, 1, 2], [false, true, true, false]);
 
-    private static EvaluationCatalog Evaluation(int seed = 1) => new RecourseContext(seed).Evaluation;
+    private static EvaluationCatalog Evaluation(int seed = 1) => new MLContext(seed).Recourse().Evaluation;
 
     [Fact]
     public void EvaluateRecourse_HandBuiltRows_GivesRecourseNegAndAll()
@@ -49,7 +50,7 @@ public class EvaluationCatalogTests
     {
         var result = Evaluation().Evaluate(Income, 0.5, Actions, [new LinearStepGenerator(), new NoActionGenerator()], FourRows);
         // Predicted [F, F, T, T] against labels [F, T, T, F].
-        result.Classification.Should().Be(new BinaryClassificationMetrics(0.5, TruePositives: 1, FalsePositives: 1, TrueNegatives: 1, FalseNegatives: 1));
+        result.Classification.Should().Be(new ThresholdClassificationMetrics(0.5, TruePositives: 1, FalsePositives: 1, TrueNegatives: 1, FalseNegatives: 1));
         result.Threshold.Should().Be(0.5);
         result.Recourse.Select(r => r.GeneratorName).Should().Equal("linearStep", "none");
         result.GetRates("linearStep").RecourseAll.Should().Be(0.75);
@@ -180,7 +181,7 @@ public class EvaluationCatalogTests
         var points = Evaluation().SweepRecourseWeight([0, 0.8], weight =>
         {
             trained.Add(weight);
-            return new BinaryPredictionTransformer<LogisticRegressionModelParameters>(new([1, 0], weight), "Features", 0.5);
+            return new RecourseAwarePredictionTransformer<LogisticRegressionModelParameters>(new([1, 0], weight), "Features", 0.5);
         }, Actions, [new LinearStepGenerator()], FourRows);
         trained.Should().Equal(0, 0.8);
         points[0].Evaluation.GetRates("linearStep").RecourseNeg.Should().Be(0.5);
@@ -195,7 +196,7 @@ public class EvaluationCatalogTests
         var points = Evaluation().SweepMaximumChange([0.75, 2.5], m => ActionSet.FromFeatures(Features, m), actionSet =>
         {
             seen.Add(actionSet.MaximumChange);
-            return new BinaryPredictionTransformer<LogisticRegressionModelParameters>(Income, "Features", 0.5);
+            return new RecourseAwarePredictionTransformer<LogisticRegressionModelParameters>(Income, "Features", 0.5);
         }, [new LinearStepGenerator()], FourRows);
         seen.Should().Equal(0.75, 2.5);
         points[0].Evaluation.GetRates("linearStep").RecourseNeg.Should().Be(0.5);

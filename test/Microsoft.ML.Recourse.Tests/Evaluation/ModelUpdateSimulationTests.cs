@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Calibration;
 using Microsoft.ML.Recourse.Datasets;
@@ -16,13 +17,13 @@ public class ModelUpdateSimulationTests
     private static ModelUpdateResult Run(string shiftName, double radius) => Runs.GetOrAdd($"{shiftName}@{radius}", _ =>
     {
         string name = shiftName;
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var shift = ctx.Datasets.LoadShift(name);
-        var simulation = ctx.Recourse.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 });
+        var simulation = ctx.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 });
         IRecourseGenerator[] generators =
         [
-            ctx.Recourse.Generators.GradientDescent(new GradientDescentGenerator.Options { TargetProbability = Upadhyay2021Experiment.GradientTargetProbability }),
-            ctx.Recourse.Generators.Robust(radius),
+            ctx.Generators.GradientDescent(new GradientDescentGenerator.Options { TargetProbability = Upadhyay2021Experiment.GradientTargetProbability }),
+            ctx.Generators.Robust(radius),
         ];
         return simulation.Run(shift, generators, Upadhyay2021Experiment.ObservedRangeActionSet(shift));
     });
@@ -77,24 +78,24 @@ public class ModelUpdateSimulationTests
     [ReferenceDataFact]
     public void Run_DuplicateGeneratorNamesOrWrongActionSet_Throws()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var shift = ctx.Datasets.GermanCorrection();
-        var simulation = ctx.Recourse.ModelUpdateSimulation();
-        var twice = () => simulation.Run(shift, [ctx.Recourse.Generators.Robust(), ctx.Recourse.Generators.Robust(0.2)]);
+        var simulation = ctx.ModelUpdateSimulation();
+        var twice = () => simulation.Run(shift, [ctx.Generators.Robust(), ctx.Generators.Robust(0.2)]);
         twice.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*distinct*robust, robust*");
         var other = ctx.Datasets.StudentGeospatial();
-        var wrong = () => simulation.Run(shift, [ctx.Recourse.Generators.Robust()], other.CreateActionSet());
+        var wrong = () => simulation.Run(shift, [ctx.Generators.Robust()], other.CreateActionSet());
         wrong.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*54 features*7*");
     }
 
     [ReferenceDataFact]
     public void CertifyInvalidation_GermanCorrection_CertifiesBySmallestRadiusWithFixedSequenceTesting()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var shift = ctx.Datasets.GermanCorrection();
-        var simulation = ctx.Recourse.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 3, NumberOfEpochs = 30 });
+        var simulation = ctx.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 3, NumberOfEpochs = 30 });
         double[] radii = [0, 0.1, 0.2];
-        var certificate = simulation.CertifyInvalidation(shift, 0, ctx.Recourse.Generators.Robust(), radii, epsilon: 0.3, delta: 0.1, retrains: 60,
+        var certificate = simulation.CertifyInvalidation(shift, 0, ctx.Generators.Robust(), radii, epsilon: 0.3, delta: 0.1, retrains: 60,
             Upadhyay2021Experiment.ObservedRangeActionSet(shift));
         int allowed = PacThreshold.AllowedMisses(60, 0.3, 0.1)!.Value;
         certificate.AllowedMisses.Should().Be(allowed);
@@ -112,12 +113,12 @@ public class ModelUpdateSimulationTests
     [ReferenceDataFact]
     public void CertifyInvalidation_TooFewRetrainsOrBadRadius_Throws()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var shift = ctx.Datasets.GermanCorrection();
-        var simulation = ctx.Recourse.ModelUpdateSimulation();
-        var few = () => simulation.CertifyInvalidation(shift, 0, ctx.Recourse.Generators.Robust(), [0.1], 0.05, 0.05, retrains: 58);
+        var simulation = ctx.ModelUpdateSimulation();
+        var few = () => simulation.CertifyInvalidation(shift, 0, ctx.Generators.Robust(), [0.1], 0.05, 0.05, retrains: 58);
         few.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at least 59 retrains*58*");
-        var negative = () => simulation.CertifyInvalidation(shift, 0, ctx.Recourse.Generators.Robust(), [-0.1], 0.05, 0.05, retrains: 100);
+        var negative = () => simulation.CertifyInvalidation(shift, 0, ctx.Generators.Robust(), [-0.1], 0.05, 0.05, retrains: 100);
         negative.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*δ_max*≥ 0*");
     }
 }

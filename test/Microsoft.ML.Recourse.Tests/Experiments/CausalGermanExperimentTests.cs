@@ -1,9 +1,10 @@
+using Microsoft.ML;
 using System.CommandLine;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Cli;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Experiments;
@@ -74,17 +75,17 @@ public class CausalGermanExperimentTests
         const int seed = 1;
         var result = CausalGermanExperiment.RunSeed(new CausalGermanExperiment.Options { Seeds = [seed], RecourseWeights = [0], NumberOfEpochs = 2 }, seed);
 
-        var german = new RecourseContext(seed).Datasets.German(seed);
+        var german = new MLContext(seed).Recourse().Datasets.German(seed);
         var train = Features(german.TrainSet);
-        var expected = new RecourseContext(seed).MultiAgent.FitGermanCreditCausalModel(train);
+        var expected = new MLContext(seed).Recourse().MultiAgent.FitGermanCreditCausalModel(train);
         result.CausalModel.Rows.Should().Be(train.Length / 7).And.Be(german.GetRowCount(DatasetSplit.Train));
         result.CausalModel.AmountWeights.Should().Equal(expected.AmountEquation.Weights);
         result.CausalModel.DurationIntercept.Should().Be(expected.DurationEquation.Intercept);
         result.CausalModel.DurationWeight.Should().Be(expected.DurationEquation.Weights[0]);
 
         // Any test (or validation) row in the fit would move the coefficients.
-        var withTest = new RecourseContext(seed).MultiAgent.FitGermanCreditCausalModel([.. train, .. Features(german.TestSet)]);
-        var withValidation = new RecourseContext(seed).MultiAgent.FitGermanCreditCausalModel([.. train, .. Features(german.ValidationSet)]);
+        var withTest = new MLContext(seed).Recourse().MultiAgent.FitGermanCreditCausalModel([.. train, .. Features(german.TestSet)]);
+        var withValidation = new MLContext(seed).Recourse().MultiAgent.FitGermanCreditCausalModel([.. train, .. Features(german.ValidationSet)]);
         foreach (var other in new[] { withTest, withValidation })
             Math.Abs(other.DurationEquation.Weights[0] - result.CausalModel.DurationWeight).Should().BeGreaterThan(1e-6);
     }
@@ -92,7 +93,7 @@ public class CausalGermanExperimentTests
     [ReferenceDataFact]
     public void CheckAgreement_GermanAndItsCausalModel_AgreeOnNamesAndActionability()
     {
-        var ctx = new RecourseContext(0);
+        var ctx = new MLContext(0).Recourse();
         var german = ctx.Datasets.German(0);
         var scm = CausalGermanExperiment.FitCausalModel(ctx, german).CausalModel;
         CausalGermanExperiment.CheckAgreement(german, scm);

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -56,7 +57,7 @@ public class CausalRecourseTests
     [Fact]
     public void FitGermanCreditCausalModel_NoiselessRows_RecoversTheEquations()
     {
-        var model = new RecourseContext(1).MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(1), 100, noise: 0));
+        var model = new MLContext(1).Recourse().MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(1), 100, noise: 0));
         model.CausalModel.Variables.Select(v => v.Name).Should().Equal(GermanCreditCausalModel.FeatureNames);
         model.AmountEquation.Parents.Should().Equal("personal_status_sex_1", "personal_status_sex_2", "personal_status_sex_3", "personal_status_sex_5", "age");
         model.AmountEquation.Weights.Should().Equal([0.3, -0.2, 0.1, 0.4, 0.5], (a, b) => Math.Abs(a - b) < 1e-9);
@@ -70,7 +71,7 @@ public class CausalRecourseTests
     [Fact]
     public void Counterfactual_GermanModel_AgeMovesAmountAndDurationWithTheRowsNoise()
     {
-        var model = new RecourseContext(1).MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(1), 100, noise: 0));
+        var model = new MLContext(1).Recourse().MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(1), 100, noise: 0));
         var scm = model.CausalModel;
         // A row off the fitted equations: its noise (u_amount = 0.2, u_duration = −0.3) must be kept.
         double age = 1.0, amount = 0.3 + 0.5 * age + 0.2, duration = 0.1 + 0.8 * amount - 0.3;
@@ -86,7 +87,7 @@ public class CausalRecourseTests
     [Fact]
     public void CausalRecourseRates_HandBuiltLogisticScorer_MatchesBruteForce()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var model = ctx.MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(2), 300, noise: 0.4));
         double betaAge = model.AmountEquation.Weights[4], gamma = model.DurationEquation.Weights[0];
         var test = SyntheticRows(new Random(3), 80, noise: 0.4);
@@ -138,7 +139,7 @@ public class CausalRecourseTests
     [Fact]
     public void CausalRecourseRates_ScorerOfWrongWidth_Throws()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var model = ctx.MultiAgent.FitGermanCreditCausalModel(SyntheticRows(new Random(1), 50, noise: 0.1));
         var act = () => ctx.MultiAgent.CausalRecourseRates(model.CausalModel, [new CausalRecourseModel(0, new LogisticScorer([1, 2], 0), 0.5)], new double[7]);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Model 0: the scorer takes 2 features; the causal model has 7 variables.*");
@@ -157,7 +158,7 @@ public class CausalRecourseTests
     [ReferenceDataFact]
     public void LoadGermanCreditCausalModel_SharedData_FitsAllRowsConsistently()
     {
-        var model = new RecourseContext(1).MultiAgent.LoadGermanCreditCausalModel();
+        var model = new MLContext(1).Recourse().MultiAgent.LoadGermanCreditCausalModel();
         model.CausalModel.Variables.Select(v => v.Name).Should().Equal(GermanCreditCausalModel.FeatureNames);
         model.AmountEquation.Weights.Should().OnlyContain(w => double.IsFinite(w));
         // Longer credits go with larger amounts in German credit (correlation about 0.62, so γ ≈ 0.62 in z units).

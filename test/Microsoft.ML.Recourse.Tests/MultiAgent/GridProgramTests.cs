@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.MultiAgent;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -17,7 +18,7 @@ public class GridProgramTests
         bool Edge() => random.NextDouble() < 0.6;
         (string, double)[] Terms(params string[] candidates) => candidates.Where(_ => Edge()).Select(c => (c, W())).ToArray();
         var actionabilities = new[] { FeatureActionability.Free, FeatureActionability.IncreaseOnly, FeatureActionability.DecreaseOnly };
-        var scm = new RecourseContext(1).MultiAgent.CreateCausalModel()
+        var scm = new MLContext(1).Recourse().MultiAgent.CreateCausalModel()
             .AddRoot("c")
             .AddLinear("p0", W(), Terms("c"), "p", actionabilities[random.Next(3)])
             .AddLinear("p1", W(), Terms("c", "p0"), "p", actionabilities[random.Next(3)])
@@ -27,7 +28,7 @@ public class GridProgramTests
             .Build();
         var names = scm.Variables.Select(v => v.Name).ToArray();
         AgentOutcome Outcome() => AgentOutcome.Linear(W(), names.Where(_ => Edge()).Select(n => (n, W())).ToArray());
-        var system = new RecourseContext(1).MultiAgent.CreateSystem(scm, new Agent("p", Outcome()), new Agent("o", Outcome()));
+        var system = new MLContext(1).Recourse().MultiAgent.CreateSystem(scm, new Agent("p", Outcome()), new Agent("o", Outcome()));
         GridAxis Axis(string v) => random.Next(2) == 0
             ? GridAxis.Offsets(v, Enumerable.Range(0, random.Next(2, 5)).Select(_ => W()).ToArray(), costWeight: 0.5 + random.Next(3))
             : GridAxis.Values(v, Enumerable.Range(0, random.Next(2, 5)).Select(_ => W()).ToArray(), costWeight: 0.5 + random.Next(3));
@@ -40,7 +41,7 @@ public class GridProgramTests
     public void Recommend_SmallRandomGrids_MixedIntegerProgramMatchesEnumeration()
     {
         var random = new Random(5);
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         int recommended = 0, none = 0;
         for (int trial = 0; trial < 60; trial++)
         {
@@ -66,7 +67,7 @@ public class GridProgramTests
     [Fact]
     public void Solver_AutoOnNonLinearOutcome_UsesEnumeration()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var scm = ctx.MultiAgent.CreateCausalModel().AddRoot("x", "a", FeatureActionability.Free).Build();
         var system = ctx.MultiAgent.CreateSystem(scm, new Agent("a", AgentOutcome.FromFunction(["x"], v => v[0] * v[0])));
         var grid = ActionSpace.Grid(GridAxis.Values("x", [1.0, 2]));
@@ -79,7 +80,7 @@ public class GridProgramTests
     public void Recommend_LargeLinearGrid_MixedIntegerProgramSolvesBeyondEnumerationLimit()
     {
         // 6 axes × 40 values: 41⁶ ≈ 4.75e9 candidates, far beyond enumeration.
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var builder = ctx.MultiAgent.CreateCausalModel();
         for (int i = 0; i < 6; i++) builder.AddRoot($"x{i}", "a", FeatureActionability.Free);
         var scm = builder.Build();
@@ -98,7 +99,7 @@ public class GridProgramTests
     public void Recommend_MoreWorkersAndATimeLimit_FindTheSameCostsAsOneWorker()
     {
         var random = new Random(8);
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         int compared = 0;
         for (int trial = 0; trial < 15; trial++)
         {
@@ -125,7 +126,7 @@ public class GridProgramTests
     public void Recommender_OutOfRangeSolverLimits_ThrowNamingTheOption(double seconds, int workers, string option)
     {
         var (system, actions, _) = RandomInstance(new Random(1));
-        var act = () => new RecourseContext(1).MultiAgent.Recommender(system, "p", actions, [.. RecourseProblem.Standard],
+        var act = () => new MLContext(1).Recourse().MultiAgent.Recommender(system, "p", actions, [.. RecourseProblem.Standard],
             new() { SolverMaximumSeconds = seconds, SolverNumberOfWorkers = workers });
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }

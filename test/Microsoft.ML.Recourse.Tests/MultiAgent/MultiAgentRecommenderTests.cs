@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.MultiAgent;
 
@@ -7,7 +8,7 @@ public class MultiAgentRecommenderTests
 {
     private static MultiAgentRecommender PdRecommender(NormalFormGame game)
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         return ctx.MultiAgent.Recommender(game.CreateSystem(), game.Players[0], game.MoveActions(0), RecourseProblem.Standard);
     }
 
@@ -55,7 +56,7 @@ public class MultiAgentRecommenderTests
     [Fact]
     public void AnalyzePlays_GeneratedDalBoLog_ReproducesPaperCounts()
     {
-        var ctx = new RecourseContext(seed: 2005);
+        var ctx = new MLContext(seed: 2005).Recourse();
         var log = ctx.MultiAgent.SynthesizePlays([NormalFormGame.DalBoPD1, NormalFormGame.DalBoPD2], [434, 2860]);
         log.Plays.Should().HaveCount(3294);
         log.Plays.Select(p => p.Game).Distinct().Should().HaveCount(2);
@@ -98,7 +99,7 @@ public class MultiAgentRecommenderTests
             // Small integer payoffs make ties (Δ_o = 0) common, which exercises the weak inequalities.
             var payoffs = Enumerable.Range(0, profiles).Select(_ => (IReadOnlyList<double>)Enumerable.Range(0, players).Select(_ => (double)random.Next(0, 4)).ToArray()).ToArray();
             var game = new NormalFormGame("random", Enumerable.Range(0, players).Select(p => $"p{p}").ToArray(), moves, payoffs);
-            var recommender = new RecourseContext(1).MultiAgent.Recommender(game.CreateSystem(), "p0", game.MoveActions(0),
+            var recommender = new MLContext(1).Recourse().MultiAgent.Recommender(game.CreateSystem(), "p0", game.MoveActions(0),
                 [RecourseProblem.Pareto, RecourseProblem.SocialWelfare]);
             var factual = moves.Select(m => (double)random.Next(m.Count)).ToArray();
             var results = recommender.Recommend(factual);
@@ -116,14 +117,14 @@ public class MultiAgentRecommenderTests
     public void Recommender_ActionOnAnotherAgentsVariable_Throws()
     {
         var game = NormalFormGame.SentenceReduction;
-        var act = () => new RecourseContext(1).MultiAgent.Recommender(game.CreateSystem(), "row", game.MoveActions(1), RecourseProblem.Standard);
+        var act = () => new MLContext(1).Recourse().MultiAgent.Recommender(game.CreateSystem(), "row", game.MoveActions(1), RecourseProblem.Standard);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Variable 'column' belongs to agent 'column'; the principal 'row' may act only on its own variables.*");
     }
 
     [Fact]
     public void Recommender_ActionOnImmutableVariable_Throws()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var scm = ctx.MultiAgent.CreateCausalModel().AddRoot("age", "a").AddRoot("income", "a", FeatureActionability.Free).Build();
         var system = ctx.MultiAgent.CreateSystem(scm, new Agent("a", AgentOutcome.Linear(0, ("income", 1.0))));
         var act = () => ctx.MultiAgent.Recommender(system, "a", ActionSpace.Grid(GridAxis.Values("age", [40.0])), [RecourseProblem.SingleAgent]);
@@ -133,7 +134,7 @@ public class MultiAgentRecommenderTests
     [Fact]
     public void Recommend_ThresholdAlreadyMet_IsNotNeeded()
     {
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var scm = ctx.MultiAgent.CreateCausalModel().AddRoot("income", "a", FeatureActionability.IncreaseOnly).Build();
         var system = ctx.MultiAgent.CreateSystem(scm, new Agent("a", AgentOutcome.Linear(0, ("income", 1.0))));
         var actions = ActionSpace.Grid(GridAxis.Offsets("income", [-1.0, 1, 2]));
@@ -151,7 +152,7 @@ public class MultiAgentRecommenderTests
     public void Recommend_CrossAgentEdge_OtherAgentsOutcomeFollowsTheScm()
     {
         // The principal's savings raise the other agent's income through a cross-agent edge.
-        var ctx = new RecourseContext(1);
+        var ctx = new MLContext(1).Recourse();
         var scm = ctx.MultiAgent.CreateCausalModel()
             .AddRoot("savings", "p", FeatureActionability.Free)
             .AddLinear("income", 0, [("savings", -0.5)], "o")

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.MultiAgent;
 
@@ -6,7 +7,7 @@ namespace Microsoft.ML.Recourse.Tests.MultiAgent;
 public class StructuralCausalModelTests
 {
     // X1 := U1;  X2 := 1 + 2·X1 + U2;  X3 := X1 − 0.5·X2 + U3 (X3 belongs to another agent: a cross-agent edge).
-    private static StructuralCausalModel ThreeVariableModel() => new RecourseContext(seed: 1).MultiAgent.CreateCausalModel()
+    private static StructuralCausalModel ThreeVariableModel() => new MLContext(seed: 1).Recourse().MultiAgent.CreateCausalModel()
         .AddLinear("x3", 0, [("x1", 1.0), ("x2", -0.5)], agent: "b", FeatureActionability.Free)
         .AddRoot("x1", agent: "a", FeatureActionability.Free)
         .AddLinear("x2", 1, [("x1", 2.0)], agent: "a", FeatureActionability.IncreaseOnly)
@@ -46,7 +47,7 @@ public class StructuralCausalModelTests
     [Fact]
     public void Counterfactual_FunctionEquation_UsesAdditiveNoise()
     {
-        var scm = new RecourseContext(1).MultiAgent.CreateCausalModel()
+        var scm = new MLContext(1).Recourse().MultiAgent.CreateCausalModel()
             .AddRoot("p", "principal", FeatureActionability.Free)
             .Add("o", StructuralEquation.Function(["p"], v => v[0] * v[0]), "other")
             .Build();
@@ -58,7 +59,7 @@ public class StructuralCausalModelTests
     public void Counterfactual_ReciprocatingPartner_MovesThePartnersChoice()
     {
         // The §2.3 extension: X_o := X_p, a partner who copies the principal.
-        var scm = new RecourseContext(1).MultiAgent.CreateCausalModel()
+        var scm = new MLContext(1).Recourse().MultiAgent.CreateCausalModel()
             .AddRoot("p", "principal", FeatureActionability.Free)
             .AddLinear("o", 0, [("p", 1.0)], "other", FeatureActionability.Free)
             .Build();
@@ -68,7 +69,7 @@ public class StructuralCausalModelTests
     [Fact]
     public void Build_CyclicGraph_ThrowsNamingTheCycle()
     {
-        var builder = new RecourseContext(1).MultiAgent.CreateCausalModel()
+        var builder = new MLContext(1).Recourse().MultiAgent.CreateCausalModel()
             .AddLinear("a", 0, [("c", 1.0)])
             .AddLinear("b", 0, [("a", 1.0)])
             .AddLinear("c", 0, [("b", 1.0)]);
@@ -79,7 +80,7 @@ public class StructuralCausalModelTests
     [Fact]
     public void Build_UnknownParent_Throws()
     {
-        var builder = new RecourseContext(1).MultiAgent.CreateCausalModel().AddLinear("a", 0, [("zz", 1.0)]);
+        var builder = new MLContext(1).Recourse().MultiAgent.CreateCausalModel().AddLinear("a", 0, [("zz", 1.0)]);
         var act = () => builder.Build();
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'a' has an unknown parent 'zz'*");
     }
@@ -94,7 +95,7 @@ public class StructuralCausalModelTests
     [Fact]
     public void Do_NonActionableVariable_ThrowsNamingIt()
     {
-        var scm = new RecourseContext(1).MultiAgent.CreateCausalModel().AddRoot("age").Build();
+        var scm = new MLContext(1).Recourse().MultiAgent.CreateCausalModel().AddRoot("age").Build();
         var act = () => scm.Do(("age", 30));
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Variable 'age' is not actionable*");
     }

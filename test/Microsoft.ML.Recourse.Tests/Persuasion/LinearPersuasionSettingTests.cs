@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using MathNet.Numerics.Distributions;
 using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -20,7 +21,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void CreateProblem_GaussianPrior_AcceptanceMarginalsMatchClosedForm()
     {
-        var ctx = new RecourseContext(seed: 11);
+        var ctx = new MLContext(seed: 11).Recourse();
         const double variance = 0.4;
         const int samples = 40_000;
         var problem = ctx.Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), variance, samples);
@@ -40,7 +41,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void CreateProblem_SameSeed_GivesSameRegions()
     {
-        PersuasionProblem Make() => new RecourseContext(seed: 7).Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), 0.4, 5000);
+        PersuasionProblem Make() => new MLContext(seed: 7).Recourse().Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), 0.4, 5000);
         var first = Make();
         var second = Make();
         second.Regions.Select(r => (r.PatternText, r.Mass)).Should().Equal(first.Regions.Select(r => (r.PatternText, r.Mass)));
@@ -49,7 +50,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void CreateProblem_IdenticalActions_AlwaysShareTheirAcceptance()
     {
-        var ctx = new RecourseContext(seed: 2);
+        var ctx = new MLContext(seed: 2).Recourse();
         PersuasionAction[] actions = [new("nothing", 0, 0, [0.0, 0.0]), new("a", 0.1, 1, [0.5, 0.5]), new("b", 0.2, 0, [0.5, 0.5])];
         var problem = ctx.Persuasion.CreateProblem(Weights, Bias, Subject, actions, 1.0, 5000);
 
@@ -60,7 +61,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void CreateProblem_EmpiricalPrior_MassesAreFrequenciesOfTheGivenRules()
     {
-        var ctx = new RecourseContext(seed: 4);
+        var ctx = new MLContext(seed: 4).Recourse();
         IReadOnlyList<double>[] rules = [[1.0, 0, 0], [-1.0, 0, 0], [0, 0, -1.0], [0, 0, -1.0]];
         var setting = new LinearPersuasionSetting([1.0, 0], [new("nothing", 0, 0, [0.0, 0]), new("up", 0.1, 1, [0.0, 2])], DecisionRulePrior.FromSamples(rules));
         var problem = ctx.Persuasion.CreateProblem(setting, 40_000);
@@ -72,7 +73,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void EnumerateRegions_GeneralPosition_MatchesCoverCountAndContainsEverySampledPattern()
     {
-        var ctx = new RecourseContext(seed: 9);
+        var ctx = new MLContext(seed: 9).Recourse();
         var random = new Random(9);
         var actions = new List<PersuasionAction> { new("nothing", 0, 0, [0.0, 0.0]) };
         for (int a = 1; a < 4; a++) actions.Add(new PersuasionAction($"a{a}", 0.1 * a, 1, [random.NextDouble() * 4 - 2, random.NextDouble() * 4 - 2]));
@@ -90,7 +91,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void Recommend_RealisedRule_UsesItsAcceptancePattern()
     {
-        var ctx = new RecourseContext(seed: 12);
+        var ctx = new MLContext(seed: 12).Recourse();
         var result = ctx.Persuasion.Solve(ctx.Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), 0.4, 5000));
         var setting = result.Problem.Setting!;
         var rule = setting.Prior.SampleRule(new Random(1));
@@ -104,7 +105,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void ApproximateSignaling_ManySamples_ApproachesExactOptimumAndNeverLosesToBaselines()
     {
-        var ctx = new RecourseContext(seed: 21);
+        var ctx = new MLContext(seed: 21).Recourse();
         var exact = ctx.Persuasion.Solve(ctx.Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), 0.4, 100_000));
         var scheme = ctx.Persuasion.ApproximateSignaling(exact.Problem.Setting!, epsilon: 0.01, numberOfSamples: 4000);
 
@@ -119,7 +120,7 @@ public class LinearPersuasionSettingTests
     [Fact]
     public void Constructors_BadLinearInput_ThrowClearErrors()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         FluentActions.Invoking(() => ctx.Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), priorVariance: 0))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*variance σ²*> 0*got 0*");
         FluentActions.Invoking(() => ctx.Persuasion.CreateProblem(Weights, Bias, Subject, Actions(), priorVariance: -1))

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -13,7 +14,7 @@ public class PersuasionCatalogTests
     [InlineData(0.5, 0.2, 1.0, 0.5, 1.0)]
     public void Solve_BinaryFixture_MatchesSpecTable(double p, double c, double persuasion, double full, double none)
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var result = ctx.Persuasion.Solve(PersuasionFixtures.Binary(ctx, p, c));
 
         result.Persuasion.DecisionMakerUtility.Should().BeApproximately(persuasion, Exact);
@@ -28,7 +29,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void Solve_BinaryFixture_RecommendsImproveInGoodRegionAndBindsObedienceInBad()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var result = ctx.Persuasion.Solve(PersuasionFixtures.Binary(ctx, 0.1, 0.2));
 
         result.Policy.GetProbabilities(0)[1].Should().BeApproximately(1, Exact);
@@ -39,7 +40,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void Solve_ThreeActionFixture_MatchesSpecValuesAndPolicy()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var result = ctx.Persuasion.Solve(PersuasionFixtures.ThreeActions(ctx, gamingUtility: 0));
 
         result.Persuasion.DecisionMakerUtility.Should().BeApproximately(0.5, Exact);
@@ -62,7 +63,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void Solve_ThreeActionFixtureWithGamingPenalty_MatchesSpecValues()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         var result = ctx.Persuasion.Solve(PersuasionFixtures.ThreeActions(ctx, gamingUtility: -1));
 
         result.Persuasion.DecisionMakerUtility.Should().BeApproximately(4.0 / 9, Exact);
@@ -76,7 +77,7 @@ public class PersuasionCatalogTests
         var random = new Random(20220);
         for (int instance = 0; instance < 300; instance++)
         {
-            var ctx = new RecourseContext(seed: instance);
+            var ctx = new MLContext(seed: instance).Recourse();
             var problem = RandomProblem(ctx, random);
             var result = ctx.Persuasion.Solve(problem);
 
@@ -92,7 +93,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void Solve_WithObedienceMargin_EveryRecommendationStrictlyBeatsDeviation()
     {
-        var ctx = new RecourseContext(seed: 3);
+        var ctx = new MLContext(seed: 3).Recourse();
         var problem = PersuasionFixtures.ThreeActions(ctx, gamingUtility: 0);
         var result = ctx.Persuasion.Solve(problem, obedienceMargin: 1e-3);
 
@@ -115,7 +116,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void Recommend_KnownAndUnseenPatterns_DrawsFromRegionOrFallsBackToNoInformationAction()
     {
-        var ctx = new RecourseContext(seed: 5);
+        var ctx = new MLContext(seed: 5).Recourse();
         var result = ctx.Persuasion.Solve(PersuasionFixtures.ThreeActions(ctx, gamingUtility: 0));
 
         var policy = result.Policy;
@@ -139,7 +140,7 @@ public class PersuasionCatalogTests
     [Fact]
     public void CreateProblem_BadExplicitInput_ThrowsClearErrors()
     {
-        var ctx = new RecourseContext(seed: 1);
+        var ctx = new MLContext(seed: 1).Recourse();
         PersuasionAction[] actions = [new("nothing", 0, 0), new("improve", 0.3, 1)];
 
         FluentActions.Invoking(() => new PersuasionAction("improve", -0.1, 1))
@@ -179,7 +180,7 @@ public class PersuasionCatalogTests
         return minimum;
     }
 
-    private static PersuasionProblem RandomProblem(RecourseContext ctx, Random random)
+    private static PersuasionProblem RandomProblem(RecourseCatalog ctx, Random random)
     {
         int n = random.Next(2, 6);
         var actions = new List<PersuasionAction> { new("a0", 0, Math.Round(random.NextDouble() * 2 - 1, 2)) };

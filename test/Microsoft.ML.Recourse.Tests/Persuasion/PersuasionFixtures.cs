@@ -6,13 +6,13 @@ namespace Microsoft.ML.Recourse.Tests.Persuasion;
 internal static class PersuasionFixtures
 {
     /// <summary>Two actions; mass p on (0,1) (only the desirable action accepted) and 1 − p on (0,0).</summary>
-    public static PersuasionProblem Binary(RecourseContext ctx, double p, double c)
+    public static PersuasionProblem Binary(RecourseCatalog ctx, double p, double c)
         => ctx.Persuasion.CreateProblem(
             [new PersuasionAction("nothing", 0, 0), new PersuasionAction("improve", c, 1)],
             [new EquivalenceRegion([false, true], p), new EquivalenceRegion([false, false], 1 - p)]);
 
     /// <summary>Nothing (cost 0), improve (0.3), game (0.1); regions (0,1,1) 0.2, (0,1,0) 0.1, (0,0,1) 0.1, (0,0,0) 0.6.</summary>
-    public static PersuasionProblem ThreeActions(RecourseContext ctx, double gamingUtility)
+    public static PersuasionProblem ThreeActions(RecourseCatalog ctx, double gamingUtility)
         => ctx.Persuasion.CreateProblem(
             [new PersuasionAction("nothing", 0, 0), new PersuasionAction("improve", 0.3, 1), new PersuasionAction("game", 0.1, gamingUtility)],
             [

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Persuasion;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -23,7 +24,7 @@ public class PersuasionProblemFileTests
     public void Parse_ExplicitRegions_ReproducesThreeActionFixture()
     {
         var problem = PersuasionProblemFile.Parse(PersuasionFixtures.ThreeActionsJson, "three.json");
-        var result = new RecourseContext(seed: 1).Persuasion.Solve(problem);
+        var result = new MLContext(seed: 1).Recourse().Persuasion.Solve(problem);
 
         problem.Setting.Should().BeNull();
         result.RegionCount.Should().Be(4);

@@ -1,8 +1,9 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Tests.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.Persuasion;
@@ -18,11 +19,12 @@ public class ExplainCommandTests
     // A logistic model on the synthetic data (split seed 3), saved with the metadata recourse train writes.
     private static readonly Lazy<string> SyntheticModel = new(() =>
     {
-        var context = new RecourseContext(1);
+        var ml = new MLContext(1);
+        var context = ml.Recourse();
         var data = context.Datasets.Load("synthetic", SplitSeed);
-        var model = context.BinaryClassification.Trainers.LogisticRegression().Fit(data.TrainSet);
+        var model = context.Trainers.LogisticRegression().Fit(data.TrainSet);
         string path = TempPath("synthetic-model.zip");
-        context.Model.Save(model, data.TrainSet.Schema, path, new Dictionary<string, string>
+        Microsoft.ML.Recourse.Cli.ModelFiles.Save(ml, model, data.TrainSet.Schema, path, new Dictionary<string, string>
         {
             ["dataset"] = "synthetic",
             ["splitSeed"] = SplitSeed.ToString(CultureInfo.InvariantCulture),
@@ -35,10 +37,10 @@ public class ExplainCommandTests
     // A logistic model on the example user data (no metadata).
     private static readonly Lazy<string> CsvModel = new(() =>
     {
-        var context = new RecourseContext(1);
+        var context = new MLContext(1).Recourse();
         var data = context.Datasets.LoadCsv(CsvDatasetTests.ExampleData, CsvDatasetTests.ExampleSchema);
         string path = TempPath("csv-model.zip");
-        context.Model.Save(context.BinaryClassification.Trainers.LogisticRegression().Fit(data.Data), data.Data.Schema, path);
+        SavedModels.Save(context.Trainers.LogisticRegression().Fit(data.Data), data.Data.Schema, path);
         return path;
     });
 
@@ -138,20 +140,20 @@ public class ExplainCommandTests
 
     private static RecourseAuditResult InProcessAudit(string method, int? limit)
     {
-        var context = new RecourseContext(0);
-        var model = context.Model.Load(SyntheticModel.Value, out _);
+        var ml = new MLContext(0);
+        var context = ml.Recourse();
+        var predictor = SavedModels.Load<RecourseAwarePredictionTransformer<LogisticRegressionModelParameters>>(SyntheticModel.Value);
         var data = context.Datasets.Load("synthetic", SplitSeed);
-        var rows = limit is int n ? context.Data.TakeRows(data.TestSet, Enumerable.Range(0, n).ToArray()) : data.TestSet;
-        var predictor = (BinaryPredictionTransformer<LogisticRegressionModelParameters>)model;
+        var rows = limit is int n ? ml.Data.TakeRows(data.TestSet, n) : data.TestSet;
         IRecourseGenerator generator = method switch
         {
-            "onestep" => context.Recourse.Generators.OneStep(),
-            "gradient" => context.Recourse.Generators.GradientDescent(),
-            _ => context.Recourse.Generators.LinearIntegerProgram(),
+            "onestep" => context.Generators.OneStep(),
+            "gradient" => context.Generators.GradientDescent(),
+            _ => context.Generators.LinearIntegerProgram(),
         };
-        var transformed = context.Recourse.GenerateRecourse(predictor, ActionSet.FromFeatures(data.Features, 0.75), generator)
+        var transformed = context.GenerateRecourse(predictor, ActionSet.FromFeatures(data.Features, 0.75), generator)
             .Fit(rows).Transform(predictor.Transform(rows));
-        return context.Recourse.Audit(transformed, "ageGroup");
+        return context.Audit(transformed, "ageGroup");
     }
 
     // RFC 4180 fields: quoted fields may hold commas and doubled quotes.

@@ -1,6 +1,7 @@
+using Microsoft.ML;
 using FluentAssertions;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -23,7 +24,7 @@ public class GradientDescentGeneratorTests
     private static double Logit(double p) => Math.Log(p / (1 - p));
 
     private static GradientDescentGenerator Generator(GradientDescentGenerator.Options? options = null)
-        => new RecourseContext(1).Recourse.Generators.GradientDescent(options ?? new GradientDescentGenerator.Options());
+        => new MLContext(1).Recourse().Generators.GradientDescent(options ?? new GradientDescentGenerator.Options());
 
     private static FeatureInfo[] Features(params FeatureActionability[] actionabilities)
         => actionabilities.Select((a, j) => new FeatureInfo($"f{j}", Actionability: a)).ToArray();
@@ -733,16 +734,16 @@ public class GradientDescentGeneratorTests
     [MemberData(nameof(BadOptions))]
     public void GradientDescent_OptionOutOfRange_ThrowsNamingIt(GradientDescentGenerator.Options options, string name)
     {
-        var act = () => new RecourseContext(1).Recourse.Generators.GradientDescent(options);
+        var act = () => new MLContext(1).Recourse().Generators.GradientDescent(options);
         act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == name);
     }
 
     [Fact]
     public void GradientDescent_Catalog_CreatesTheNamedGenerator()
     {
-        var ctx = new RecourseContext(1);
-        ctx.Recourse.Generators.GradientDescent().Name.Should().Be("gradient");
-        ctx.Recourse.Generators.Invoking(c => c.GradientDescent(learningRate: 0)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "LearningRate");
-        ctx.Recourse.Generators.Invoking(c => c.GradientDescent((GradientDescentGenerator.Options)null!)).Should().Throw<ArgumentNullException>();
+        var ctx = new MLContext(1).Recourse();
+        ctx.Generators.GradientDescent().Name.Should().Be("gradient");
+        ctx.Generators.Invoking(c => c.GradientDescent(learningRate: 0)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "LearningRate");
+        ctx.Generators.Invoking(c => c.GradientDescent((GradientDescentGenerator.Options)null!)).Should().Throw<ArgumentNullException>();
     }
 }

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -20,7 +21,7 @@ public class LinearIntegerProgramGeneratorTests
     private const double Threshold = 0.5;
 
     private static LinearIntegerProgramGenerator Create(LinearIntegerProgramGenerator.Options? options = null)
-        => new RecourseContext(seed: 1).Recourse.Generators.LinearIntegerProgram(options ?? new LinearIntegerProgramGenerator.Options());
+        => new MLContext(seed: 1).Recourse().Generators.LinearIntegerProgram(options ?? new LinearIntegerProgramGenerator.Options());
 
     private static double[] NegativeRows(IScorer model, int count, int seed, double spread = 1)
     {
@@ -264,7 +265,7 @@ public class LinearIntegerProgramGeneratorTests
         var population = Enumerable.Range(0, 400 * 4).Select(_ => Math.Round(2 * random.NextDouble() - 1, 2)).ToArray();
         var set = ActionSet.FromFeatures(Features, 1.0);
         var rows = NegativeRows(Logistic, 25, seed: 6);
-        var generator = new RecourseContext(1).Recourse.Generators.LinearIntegerProgram(cost: cost, gridPointsPerFeature: 9, referencePopulation: population);
+        var generator = new MLContext(1).Recourse().Generators.LinearIntegerProgram(cost: cost, gridPointsPerFeature: 9, referencePopulation: population);
 
         var results = generator.Generate(Logistic, Threshold, set, rows);
 
@@ -448,7 +449,7 @@ public class LinearIntegerProgramGeneratorTests
         ((Action)(() => Create(new() { GridPointsPerFeature = 1 }))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("GridPointsPerFeature");
         ((Action)(() => Create(new() { LimeKernelWidth = 0 }))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("LimeKernelWidth");
 
-        var percentile = new RecourseContext(1).Recourse.Generators.LinearIntegerProgram(cost: RecourseCostFunction.TotalPercentileShift, referencePopulation: [1, 2, 3]);
+        var percentile = new MLContext(1).Recourse().Generators.LinearIntegerProgram(cost: RecourseCostFunction.TotalPercentileShift, referencePopulation: [1, 2, 3]);
         percentile.Invoking(g => g.Generate(Logistic, Threshold, set, x))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*rows × 4 values*got 3*").Which.ParamName.Should().Be("ReferencePopulation");
     }

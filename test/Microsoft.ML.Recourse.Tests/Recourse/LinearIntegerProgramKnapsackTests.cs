@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -17,7 +18,7 @@ public class OneStepGeneratorTests
     // g rises with income, falls with debt and age.
     private static readonly LogisticRegressionModelParameters Model = new([2.0, -1.0, -0.5], -0.5);
 
-    private static RecourseCatalog.RecourseGenerators Generators => new RecourseContext(1).Recourse.Generators;
+    private static RecourseCatalog.RecourseGenerators Generators => new MLContext(1).Recourse().Generators;
 
     private sealed class BlackBox(int featureCount) : IScorer
     {

@@ -1,4 +1,7 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;
 
@@ -17,7 +20,7 @@ public class RecourseAuditTests
     [Fact]
     public void Audit_Overall_MatchesHandCountedFigures()
     {
-        var overall = new RecourseContext(1).Recourse.Audit(HandBuilt()).Overall;
+        var overall = new MLContext(1).Recourse().Audit(HandBuilt()).Overall;
 
         overall.Should().BeEquivalentTo(new { Group = (string?)null, Rows = 6, Negatives = 5, NegativesWithRecourse = 3, Infeasible = 1 });
         overall.RecourseNegativeRate.Should().BeApproximately(3 / 5.0, 1e-12);
@@ -30,7 +33,7 @@ public class RecourseAuditTests
     [Fact]
     public void Audit_ByIntGroup_OrdersNumericallyAndSplitsTheFigures()
     {
-        var result = new RecourseContext(1).Recourse.Audit(HandBuilt(), "band");
+        var result = new MLContext(1).Recourse().Audit(HandBuilt(), "band");
 
         result.GroupColumnName.Should().Be("band");
         result.Groups.Select(g => g.Group).Should().Equal("2", "10");
@@ -58,7 +61,7 @@ public class RecourseAuditTests
             .AddColumn("isMale", [true, true, false])
             .Build();
 
-        var groups = new RecourseContext(1).Recourse.Audit(data, "isMale").Groups;
+        var groups = new MLContext(1).Recourse().Audit(data, "isMale").Groups;
 
         groups.Select(g => g.Group).Should().Equal("False", "True");
         groups[0].RecourseNegativeRate.Should().Be(0);
@@ -71,10 +74,10 @@ public class RecourseAuditTests
     [Fact]
     public void Audit_OfTransformerOutput_UsesTextGroups()
     {
-        var transformer = new RecourseContext(1).Recourse
+        var transformer = new MLContext(1).Recourse()
             .GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, new TestFramework.FixedStepGenerator([0.75, 0, 0], 1))
             .Fit(RecourseTransformerTests.Rows());
-        var result = new RecourseContext(1).Recourse.Audit(transformer.Transform(RecourseTransformerTests.Rows()), "grp");
+        var result = new MLContext(1).Recourse().Audit(transformer.Transform(RecourseTransformerTests.Rows()), "grp");
 
         result.Overall.Should().BeEquivalentTo(new { Rows = 4, Negatives = 3, NegativesWithRecourse = 1, Infeasible = 1 });
         result.Groups.Select(g => (g.Group, g.Negatives, g.NegativesWithRecourse)).Should().Equal(("A", 1, 1), ("B", 2, 0));
@@ -83,7 +86,7 @@ public class RecourseAuditTests
     [Fact]
     public void Audit_BadColumns_AreRejectedWithSchemaMessages()
     {
-        var recourse = new RecourseContext(1).Recourse;
+        var recourse = new MLContext(1).Recourse();
         var noStatus = new DataViewBuilder().AddColumn("HasRecourse", [true]).AddColumn("RecourseCost", [0f]).Build();
 
         FluentActions.Invoking(() => recourse.Audit(noStatus)).Should().Throw<ArgumentOutOfRangeException>()
@@ -103,6 +106,6 @@ public class RecourseAuditTests
             .AddColumn("RecourseStatus", ["Accepted", "Found"])
             .Build();
 
-        FluentActions.Invoking(() => new RecourseContext(1).Recourse.Audit(data)).Should().Throw<InvalidOperationException>().WithMessage("Row 1 has recourse*");
+        FluentActions.Invoking(() => new MLContext(1).Recourse().Audit(data)).Should().Throw<InvalidOperationException>().WithMessage("Row 1 has recourse*");
     }
 }

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;
@@ -14,9 +15,10 @@ public class RecourseTransformerPersistenceTests
     public void GenerateRecourse_OneStep_PassesEstimatorConformance()
     {
         var transformer = EstimatorConformance.Check(
-            ctx => ctx.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, ctx.Recourse.Generators.OneStep()),
+            ctx => ctx.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, ctx.Generators.OneStep()),
             RecourseTransformerTests.Rows(),
-            invalidSchemaInputs: [WithoutFeatures(), WrongSize()],
+            invalidSchemaInputs: [WithoutFeatures()],
+            invalidDataInputs: [WrongSize()],
             invalidTransformInputs: [WithoutFeatures(), WrongSize()]);
 
         // Row 3 (logit −1.5) reaches g = 0.5 exactly with the full step on 'a'.
@@ -26,8 +28,8 @@ public class RecourseTransformerPersistenceTests
     [Fact]
     public void SaveLoad_LinearIntegerProgram_KeepsGeneratorOptionsAndOutputs()
     {
-        var context = new RecourseContext(3);
-        var generator = context.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options
+        var context = new MLContext(3).Recourse();
+        var generator = context.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options
         {
             GridPointsPerFeature = 7,
             Surrogate = LinearSurrogate.Lime,
@@ -36,12 +38,12 @@ public class RecourseTransformerPersistenceTests
             SolverMaximumSeconds = 30,
             SolverNumberOfWorkers = 2,
         });
-        var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator, threshold: 0.4)
+        var transformer = context.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator, threshold: 0.4)
             .Fit(RecourseTransformerTests.Rows());
         string path = Path.Combine(Path.GetTempPath(), $"recourse-{Guid.NewGuid():N}.zip");
 
-        context.Model.Save(transformer, RecourseTransformerTests.Rows().Schema, path);
-        var loaded = (RecourseTransformer)new RecourseContext(99).Model.Load(path, out _);
+        SavedModels.Save(transformer, RecourseTransformerTests.Rows().Schema, path);
+        var loaded = SavedModels.Load<RecourseTransformer>(path);
         File.Delete(path);
 
         loaded.Threshold.Should().Be(0.4);
@@ -62,16 +64,16 @@ public class RecourseTransformerPersistenceTests
     [InlineData("gradient")]
     public void SaveLoad_OneStepAndGradient_KeepOptionsAndOutputs(string name)
     {
-        var context = new RecourseContext(5);
+        var context = new MLContext(5).Recourse();
         IRecourseGenerator generator = name == "onestep"
-            ? context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode)
-            : context.Recourse.Generators.GradientDescent(new GradientDescentGenerator.Options { MaximumNumberOfIterations = 200, LearningRate = 0.05 });
-        var transformer = context.Recourse.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator).Fit(RecourseTransformerTests.Rows());
+            ? context.Generators.OneStep(PerturbationDirection.ReferenceCode)
+            : context.Generators.GradientDescent(new GradientDescentGenerator.Options { MaximumNumberOfIterations = 200, LearningRate = 0.05 });
+        var transformer = context.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, generator).Fit(RecourseTransformerTests.Rows());
         using var stream = new MemoryStream();
 
-        context.Model.Save(transformer, null, stream);
+        SavedModels.Save(transformer, null, stream);
         stream.Position = 0;
-        var loaded = (RecourseTransformer)new RecourseContext(6).Model.Load(stream, out _);
+        var loaded = SavedModels.Load<RecourseTransformer>(stream);
 
         loaded.Generator.Should().BeOfType(generator.GetType());
         if (loaded.Generator is OneStepGenerator oneStep) oneStep.Direction.Should().Be(PerturbationDirection.ReferenceCode);
@@ -86,11 +88,11 @@ public class RecourseTransformerPersistenceTests
     [Fact]
     public void SaveLoad_BlackBoxScorer_IsNotSupported()
     {
-        var context = new RecourseContext(1);
+        var context = new MLContext(1).Recourse();
         var blackBox = new BlackBox();
-        var transformer = context.Recourse.GenerateRecourse(blackBox, RecourseTransformerTests.Actions, context.Recourse.Generators.OneStep()).Fit(RecourseTransformerTests.Rows());
+        var transformer = context.GenerateRecourse(blackBox, RecourseTransformerTests.Actions, context.Generators.OneStep()).Fit(RecourseTransformerTests.Rows());
 
-        FluentActions.Invoking(() => context.Model.Save(transformer, null, new MemoryStream()))
+        FluentActions.Invoking(() => SavedModels.Save(transformer, null, new MemoryStream()))
             .Should().Throw<NotSupportedException>().WithMessage("*black-box scorer (BlackBox)*");
     }
 

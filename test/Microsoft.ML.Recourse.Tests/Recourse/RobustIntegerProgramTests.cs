@@ -1,5 +1,5 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -7,7 +7,7 @@ namespace Microsoft.ML.Recourse.Tests.Recourse;
 
 public class RobustIntegerProgramTests
 {
-    private static readonly RecourseContext Context = new(seed: 5);
+    private static readonly RecourseCatalog Context = new MLContext(seed: 5).Recourse();
 
     private static FeatureInfo[] Features(int d) => Enumerable.Range(0, d).Select(j => new FeatureInfo("f" + j, Actionability: FeatureActionability.Free)).ToArray();
 
@@ -34,7 +34,7 @@ public class RobustIntegerProgramTests
         {
             var (w, b, x, actions) = RandomProblem(random, 4);
             double radius = new[] { 0.05, 0.1, 0.3 }[trial % 3];
-            var generator = Context.Recourse.Generators.RobustIntegerProgram(radius, gridPointsPerFeature: 7);
+            var generator = Context.Generators.RobustIntegerProgram(radius, gridPointsPerFeature: 7);
             generator.Name.Should().Be("robustIp");
             var result = generator.Generate(new LogisticRegressionModelParameters(w, b), 0.5, actions, x).Single();
             if (result.Status == RecourseStatus.Infeasible)
@@ -65,7 +65,7 @@ public class RobustIntegerProgramTests
         {
             var (w, b, x, actions) = RandomProblem(random, d);
             double radius = new[] { 0.05, 0.2, 0.5 }[trial % 3];
-            var result = Context.Recourse.Generators.RobustIntegerProgram(radius, gridPointsPerFeature: gridPoints)
+            var result = Context.Generators.RobustIntegerProgram(radius, gridPointsPerFeature: gridPoints)
                 .Generate(new LogisticRegressionModelParameters(w, b), 0.5, actions, x).Single();
 
             var box = actions.Compile(x);
@@ -101,7 +101,7 @@ public class RobustIntegerProgramTests
         {
             var (w, b, x, actions) = RandomProblem(random, 5);
             var model = new LogisticRegressionModelParameters(w, b);
-            LinearIntegerProgramGenerator Make(IntegerProgramSolver solver) => Context.Recourse.Generators.LinearIntegerProgram(
+            LinearIntegerProgramGenerator Make(IntegerProgramSolver solver) => Context.Generators.LinearIntegerProgram(
                 new LinearIntegerProgramGenerator.Options { RobustnessRadius = 0.1, Solver = solver, GridPointsPerFeature = 9 });
             var knapsack = Make(IntegerProgramSolver.MultipleChoiceKnapsack).Generate(model, 0.5, actions, x).Single();
             var cbc = Make(IntegerProgramSolver.MixedIntegerProgram).Generate(model, 0.5, actions, x).Single();
@@ -118,8 +118,8 @@ public class RobustIntegerProgramTests
         {
             var (w, b, x, actions) = RandomProblem(random, 4);
             var model = new LogisticRegressionModelParameters(w, b);
-            var plain = Context.Recourse.Generators.LinearIntegerProgram(gridPointsPerFeature: 9).Generate(model, 0.5, actions, x).Single();
-            var robust = Context.Recourse.Generators.RobustIntegerProgram(0.2, gridPointsPerFeature: 9).Generate(model, 0.5, actions, x).Single();
+            var plain = Context.Generators.LinearIntegerProgram(gridPointsPerFeature: 9).Generate(model, 0.5, actions, x).Single();
+            var robust = Context.Generators.RobustIntegerProgram(0.2, gridPointsPerFeature: 9).Generate(model, 0.5, actions, x).Single();
             if (robust.Status == RecourseStatus.Found)
             {
                 plain.Status.Should().Be(RecourseStatus.Found);
@@ -133,7 +133,7 @@ public class RobustIntegerProgramTests
     {
         var model = new LogisticRegressionModelParameters([1.0, 1.0], -1);
         var actions = ActionSet.FromFeatures(Features(2), 1);
-        var result = Context.Recourse.Generators.RobustIntegerProgram(5).Generate(model, 0.5, actions, new double[] { 0.2, 0.1 }).Single();
+        var result = Context.Generators.RobustIntegerProgram(5).Generate(model, 0.5, actions, new double[] { 0.2, 0.1 }).Single();
         result.Status.Should().Be(RecourseStatus.Infeasible);
         result.Delta.Should().BeNull();
     }
@@ -141,9 +141,9 @@ public class RobustIntegerProgramTests
     [Fact]
     public void RobustIntegerProgram_BadRadius_Throws()
     {
-        var negative = () => Context.Recourse.Generators.RobustIntegerProgram(-0.1);
+        var negative = () => Context.Generators.RobustIntegerProgram(-0.1);
         negative.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*δ_max*> 0*");
-        var options = () => Context.Recourse.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { RobustnessRadius = -1 });
+        var options = () => Context.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options { RobustnessRadius = -1 });
         options.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*RobustnessRadius*");
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Recourse.Tests.TestFramework;
 
@@ -36,10 +36,10 @@ internal static class ToyData
     }
 
     public static IDataView View((float[][] Features, bool[] Labels) data, string featureColumn = "Features", string labelColumn = "Label")
-        => new DataViewBuilder()
-            .AddVectorColumn(featureColumn, data.Features)
-            .AddColumn(labelColumn, data.Labels)
-            .AddColumn("Id", Enumerable.Range(0, data.Labels.Length))
+        => new InMemoryDataView.Builder()
+            .AddVector(featureColumn, data.Features[0].Length, data.Features.SelectMany(f => f).ToArray())
+            .AddScalar(labelColumn, data.Labels)
+            .AddScalar("Id", Enumerable.Range(0, data.Labels.Length).ToArray())
             .Build();
 
     public static double Accuracy(IDataView predictions)

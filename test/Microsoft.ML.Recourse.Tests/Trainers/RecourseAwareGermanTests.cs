@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.Diagnostics;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
@@ -21,10 +22,10 @@ public class RecourseAwareGermanTests(ITestOutputHelper output)
     public void ReferenceDirection_OneStepRecourseNeg_MatchesThePaper(double recourseWeight, double atLeast, double atMost)
     {
         var watch = Stopwatch.StartNew();
-        var context = new RecourseContext(0);
+        var context = new MLContext(0).Recourse();
         var german = context.Datasets.German(splitSeed: 0);
         var actions = ActionSet.FromFeatures(german.Features, german.MaximumChange);
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = actions, RecourseWeight = recourseWeight, PerturbationDirection = PerturbationDirection.ReferenceCode,
             NumberOfEpochs = 50, BatchSize = 30, Seed = 0,
@@ -35,7 +36,7 @@ public class RecourseAwareGermanTests(ITestOutputHelper output)
         var scores = new double[test.Length / d];
         model.Model.ScoreBatch(test, scores);
         var negatives = Enumerable.Range(0, scores.Length).Where(r => scores[r] < model.Threshold).SelectMany(r => test.AsSpan(r * d, d).ToArray()).ToArray();
-        var results = context.Recourse.Generators.OneStep(PerturbationDirection.ReferenceCode).Generate(model.Model, model.Threshold, actions, negatives);
+        var results = context.Generators.OneStep(PerturbationDirection.ReferenceCode).Generate(model.Model, model.Threshold, actions, negatives);
         double recourseNeg = results.Count(r => r.IsValid) / (double)results.Count;
         output.WriteLine($"λ = {recourseWeight}: θ₀ = {model.Threshold}, {results.Count} test negatives, one-step recourse-neg = {recourseNeg:F3} ({watch.Elapsed.TotalSeconds:F1} s)");
 

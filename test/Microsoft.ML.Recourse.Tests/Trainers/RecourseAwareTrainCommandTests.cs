@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using System.Text.Json;
 using Microsoft.ML.Recourse.Models;
@@ -28,7 +29,7 @@ public class RecourseAwareTrainCommandTests
         double threshold = root.GetProperty("threshold").GetDouble();
         root.GetProperty("test").GetProperty("accuracy").GetDouble().Should().BeInRange(0.5, 1);
 
-        var loaded = new RecourseContext(1).Model.Load(path, out _, out var metadata);
+        var loaded = Microsoft.ML.Recourse.Cli.ModelFiles.Load(new MLContext(1).Recourse(), path, out var metadata);
         metadata["dataset"].Should().Be("synthetic");
         metadata["splitSeed"].Should().Be("3");
         metadata["model"].Should().Be(model);
@@ -36,10 +37,11 @@ public class RecourseAwareTrainCommandTests
         metadata["direction"].Should().Be(direction);
         metadata["maximumChange"].Should().Be("0.75");
         double.Parse(metadata["threshold"], System.Globalization.CultureInfo.InvariantCulture).Should().Be(threshold);
+        var typed = new MLContext(1).Recourse().Model.GetTransformers(loaded).Should().ContainSingle().Subject;
         if (model == "mlp")
-            loaded.Should().BeOfType<BinaryPredictionTransformer<MultilayerPerceptronModelParameters>>().Which.Threshold.Should().Be(threshold);
+            typed.Should().BeOfType<RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters>>().Which.Threshold.Should().Be(threshold);
         else
-            loaded.Should().BeOfType<BinaryPredictionTransformer<LogisticRegressionModelParameters>>().Which.Threshold.Should().Be(threshold);
+            typed.Should().BeOfType<RecourseAwarePredictionTransformer<LogisticRegressionModelParameters>>().Which.Threshold.Should().Be(threshold);
         File.Delete(path);
     }
 

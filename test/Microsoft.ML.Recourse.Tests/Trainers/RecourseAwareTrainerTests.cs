@@ -1,5 +1,7 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
@@ -24,12 +26,13 @@ public class RecourseAwareTrainerTests
     private static IDataView[] InvalidSchemas() =>
     [
         new DataViewBuilder().AddColumn("Label", [true, false]).Build(),
-        new DataViewBuilder().AddVectorColumn("Features", 3, [1f, 2f, 3f, 4f, 5f, 6f]).AddColumn("Label", [true, false]).Build(),
         new DataViewBuilder().AddVectorColumn("Features", 2, [1f, 2f, 3f, 4f]).AddColumn("Label", [1f, 0f]).Build(),
     ];
 
+    // Valid shapes (a shape carries no vector size) with unusable content: a feature vector of the wrong size, one class, NaN.
     private static IDataView[] InvalidData() =>
     [
+        new DataViewBuilder().AddVectorColumn("Features", 3, [1f, 2f, 3f, 4f, 5f, 6f]).AddColumn("Label", [true, false]).Build(),
         new DataViewBuilder().AddVectorColumn("Features", 2, [1f, 2f, 3f, 4f]).AddColumn("Label", [true, true]).Build(),
         new DataViewBuilder().AddVectorColumn("Features", 2, [1f, float.NaN, 3f, 4f]).AddColumn("Label", [true, false]).Build(),
     ];
@@ -49,7 +52,7 @@ public class RecourseAwareTrainerTests
         model.ScoreBatch(rows, scores);
         var negatives = Enumerable.Range(0, scores.Length).Where(r => scores[r] < threshold).SelectMany(r => rows.AsSpan(r * d, d).ToArray()).ToArray();
         if (negatives.Length == 0) return double.NaN;
-        var results = new RecourseContext(1).Recourse.Generators.OneStep(direction).Generate(model, threshold, actions, negatives);
+        var results = new MLContext(1).Recourse().Generators.OneStep(direction).Generate(model, threshold, actions, negatives);
         return results.Count(r => r.IsValid) / (double)results.Count;
     }
 
@@ -59,7 +62,7 @@ public class RecourseAwareTrainerTests
     public void RecourseAwareLogisticRegression_PassesEstimatorConformance()
     {
         var options = new RecourseAwareLogisticRegressionTrainer.Options { ActionSet = Actions, RecourseWeight = 0.8, NumberOfEpochs = 5, LearningRate = 0.05 };
-        var model = EstimatorConformance.Check(ctx => ctx.BinaryClassification.Trainers.RecourseAwareLogisticRegression(options),
+        var model = EstimatorConformance.Check(ctx => ctx.Trainers.RecourseAwareLogisticRegression(options),
             Blobs(), invalidSchemaInputs: InvalidSchemas(), invalidDataInputs: InvalidData());
         ToyData.Accuracy(model.Transform(Blobs(400, seed: 2))).Should().BeGreaterThan(0.8);
     }
@@ -72,7 +75,7 @@ public class RecourseAwareTrainerTests
             ActionSet = Actions, RecourseWeight = 0.5, HiddenLayerSizes = [8, 8], NumberOfEpochs = 4, LearningRate = 0.01,
             ValidationFraction = 0.25, PerturbationDirection = PerturbationDirection.ReferenceCode,
         };
-        var model = EstimatorConformance.Check(ctx => ctx.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(options),
+        var model = EstimatorConformance.Check(ctx => ctx.Trainers.RecourseAwareMultilayerPerceptron(options),
             Blobs(), invalidSchemaInputs: InvalidSchemas(), invalidDataInputs: InvalidData());
         ThresholdSelection.TrainingGrid.Should().Contain(model.Threshold);
         ToyData.Accuracy(model.Transform(Blobs(400, seed: 2))).Should().BeGreaterThan(0.8);
@@ -81,7 +84,7 @@ public class RecourseAwareTrainerTests
     [Fact]
     public void Catalog_FlatOverloads_CarryTheirArguments()
     {
-        var trainers = new RecourseContext(1).BinaryClassification.Trainers;
+        var trainers = new MLContext(1).Recourse().Trainers;
         var logistic = trainers.RecourseAwareLogisticRegression(Actions, recourseWeight: 1.5, PerturbationDirection.ReferenceCode);
         logistic.RecourseWeight.Should().Be(1.5);
         logistic.PerturbationDirection.Should().Be(PerturbationDirection.ReferenceCode);
@@ -95,11 +98,11 @@ public class RecourseAwareTrainerTests
     public void RecourseWeightZero_TrainsThePlainPerceptronBitForBit()
     {
         var data = Blobs();
-        var recourse = new RecourseContext(1).BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var recourse = new MLContext(1).Recourse().Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         {
             ActionSet = Actions, RecourseWeight = 0, HiddenLayerSizes = [10, 6], NumberOfEpochs = 3, DropoutRate = 0.3, Seed = 5, ShuffleEachEpoch = true,
         }).Fit(data);
-        var plain = new RecourseContext(1).BinaryClassification.Trainers.MultilayerPerceptron(new MultilayerPerceptronTrainer.Options
+        var plain = new MLContext(1).Recourse().Trainers.MultilayerPerceptron(new MultilayerPerceptronTrainer.Options
         {
             HiddenLayerSizes = [10, 6], NumberOfEpochs = 3, DropoutRate = 0.3, Seed = 5, ShuffleEachEpoch = true,
         }).Fit(data);
@@ -115,9 +118,9 @@ public class RecourseAwareTrainerTests
     public void RecourseWeightZero_TrainsThePlainLogisticRegressionBitForBit()
     {
         var data = Blobs();
-        var recourse = new RecourseContext(1).BinaryClassification.Trainers.RecourseAwareLogisticRegression(
+        var recourse = new MLContext(1).Recourse().Trainers.RecourseAwareLogisticRegression(
             new RecourseAwareLogisticRegressionTrainer.Options { ActionSet = Actions, RecourseWeight = 0, NumberOfEpochs = 3, Seed = 2 }).Fit(data);
-        var plain = new RecourseContext(1).BinaryClassification.Trainers.LogisticRegression(
+        var plain = new MLContext(1).Recourse().Trainers.LogisticRegression(
             new LogisticRegressionTrainer.Options { NumberOfEpochs = 3, Seed = 2 }).Fit(data);
         recourse.Model.Weights.Should().Equal(plain.Model.Weights);
         recourse.Model.Bias.Should().Be(plain.Model.Bias);
@@ -132,7 +135,7 @@ public class RecourseAwareTrainerTests
         var test = Matrix(Blobs(600, seed: 4, separation: 2.5));
         (ScorerModelParameters Model, double Threshold) Fit(double weight)
         {
-            var trainers = new RecourseContext(1).BinaryClassification.Trainers;
+            var trainers = new MLContext(1).Recourse().Trainers;
             if (perceptron)
             {
                 var m = trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
@@ -159,7 +162,7 @@ public class RecourseAwareTrainerTests
         var validation = Blobs(120, seed: 6);
         var progress = new Recorder<TrainingProgress>();
         const double weight = 0.7;
-        var model = new RecourseContext(1).BinaryClassification.Trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options
+        var model = new MLContext(1).Recourse().Trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options
         {
             ActionSet = Actions, RecourseWeight = weight, NumberOfEpochs = 4, LearningRate = 0.02, ClassWeighting = ClassWeighting.None, Seed = 1, Progress = progress,
         }).Fit(train, validation);
@@ -188,9 +191,10 @@ public class RecourseAwareTrainerTests
         var train = Blobs(400, seed: 7, separation: 1.5);
         var validation = Blobs(150, seed: 8, separation: 1.5);
         var log = new List<string>();
-        var context = new RecourseContext(1);
-        context.Log += (_, e) => log.Add(e.Message);
-        var model = context.BinaryClassification.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+        var ml = new MLContext(1);
+        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info) log.Add(e.RawMessage); };
+        var context = ml.Recourse();
+        var model = context.Trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
         { ActionSet = Actions, RecourseWeight = 0.8, HiddenLayerSizes = [12], NumberOfEpochs = 5, LearningRate = 0.01, Seed = 4 }).Fit(train, validation);
 
         var probabilities = model.Transform(validation).GetColumn<float>("Probability").ToArray();
@@ -233,7 +237,7 @@ public class RecourseAwareTrainerTests
     [InlineData(double.PositiveInfinity)]
     public void Catalog_InvalidRecourseWeight_Throws(double weight)
     {
-        var trainers = new RecourseContext(1).BinaryClassification.Trainers;
+        var trainers = new MLContext(1).Recourse().Trainers;
         var logistic = () => trainers.RecourseAwareLogisticRegression(Actions, recourseWeight: weight);
         var mlp = () => trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options { ActionSet = Actions, RecourseWeight = weight });
         logistic.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "RecourseWeight");
@@ -243,7 +247,7 @@ public class RecourseAwareTrainerTests
     [Fact]
     public void Catalog_MissingActionSet_Throws()
     {
-        var trainers = new RecourseContext(1).BinaryClassification.Trainers;
+        var trainers = new MLContext(1).Recourse().Trainers;
         var act = () => trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options());
         act.Should().Throw<ArgumentNullException>().Where(e => e.ParamName == "ActionSet");
         var flat = () => trainers.RecourseAwareLogisticRegression((ActionSet)null!);
@@ -254,7 +258,7 @@ public class RecourseAwareTrainerTests
     public void Fit_ActionSetOfAnotherSize_ThrowsSchemaMismatch()
     {
         var three = ActionSet.FromFeatures([.. Features, new FeatureInfo("x2")], 0.75);
-        var trainer = new RecourseContext(1).BinaryClassification.Trainers.RecourseAwareLogisticRegression(three);
+        var trainer = new MLContext(1).Recourse().Trainers.RecourseAwareLogisticRegression(three);
         var act = () => trainer.Fit(Blobs());
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Features*expected Vector<Single, 3>, got Vector<Single, 2>*");
     }
@@ -263,7 +267,7 @@ public class RecourseAwareTrainerTests
     public void Fit_UnlimitedActionableFeature_ThrowsNamingIt()
     {
         var unlimited = ActionSet.CreateBuilder(Features, 0.75).SetMaximumChange("x0", double.PositiveInfinity).Build();
-        var trainer = new RecourseContext(1).BinaryClassification.Trainers.RecourseAwareLogisticRegression(unlimited, numberOfEpochs: 1);
+        var trainer = new MLContext(1).Recourse().Trainers.RecourseAwareLogisticRegression(unlimited, numberOfEpochs: 1);
         var act = () => trainer.Fit(Blobs());
         act.Should().Throw<InvalidOperationException>().WithMessage("*training row 0*without limit*x0*");
     }

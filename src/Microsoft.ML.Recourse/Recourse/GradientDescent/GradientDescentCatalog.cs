@@ -2,7 +2,7 @@ namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Creates the <see cref="GradientDescentGenerator"/> from
-/// <see cref="RecourseContext.Recourse"/>.<see cref="RecourseCatalog.Generators"/>.
+/// <c>mlContext.Recourse()</c>.<see cref="RecourseCatalog.Generators"/>.
 /// </summary>
 public static class GradientDescentCatalog
 {
@@ -25,7 +25,7 @@ public static class GradientDescentCatalog
         GradientDescentCompatibility compatibility = GradientDescentGenerator.Options.Defaults.Compatibility)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
-        return new GradientDescentGenerator(catalog.Context, new GradientDescentGenerator.Options
+        return new GradientDescentGenerator(catalog.Environment, new GradientDescentGenerator.Options
         {
             InitialDistanceWeight = initialDistanceWeight,
             NumberOfDistanceWeightSteps = numberOfDistanceWeightSteps,
@@ -45,6 +45,6 @@ public static class GradientDescentCatalog
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
-        return new GradientDescentGenerator(catalog.Context, options);
+        return new GradientDescentGenerator(catalog.Environment, options);
     }
 }

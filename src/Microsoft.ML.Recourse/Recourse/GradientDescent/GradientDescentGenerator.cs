@@ -2,6 +2,9 @@ using System.Diagnostics;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
 
+using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
+
 namespace Microsoft.ML.Recourse;
 
 /// <summary>Which reading of alibi 0.5.2's <c>CounterFactual</c> a <see cref="GradientDescentGenerator"/> follows.</summary>
@@ -60,19 +63,21 @@ public enum GradientDescentCompatibility
 /// </remarks>
 /// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, double, int, int, double, GradientDescentCompatibility)"/>
 /// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, Options)"/>
-public sealed class GradientDescentGenerator : IRecourseGenerator
+public sealed class GradientDescentGenerator : IRecourseGenerator, IPersistedGenerator
 {
+    internal const string GeneratorName = "gradient";
+
     private const int BlockRows = 64;
     private const double AdamBeta1 = 0.9;
     private const double AdamBeta2 = 0.999;
     private const double AdamEpsilon = 1e-8;
 
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
     private readonly Options _options;
 
-    internal GradientDescentGenerator(RecourseContext context, Options options)
+    internal GradientDescentGenerator(RecourseEnvironment environment, Options options)
     {
-        Contracts.CheckValue(context, nameof(context));
+        Contracts.CheckValue(environment, nameof(environment));
         Contracts.CheckValue(options, nameof(options));
         Contracts.CheckParam(double.IsFinite(options.InitialDistanceWeight) && options.InitialDistanceWeight > 0, nameof(options.InitialDistanceWeight),
             FormattableString.Invariant($"The initial distance weight must be finite and > 0; got {options.InitialDistanceWeight}."));
@@ -89,12 +94,18 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
         Contracts.CheckParam(Enum.IsDefined(options.Compatibility), nameof(options.Compatibility), $"Unknown compatibility {options.Compatibility}.");
         Contracts.CheckParam(options.NumberOfThreads is null or >= 1, nameof(options.NumberOfThreads),
             $"The number of threads must be ≥ 1 (or null for all cores); got {options.NumberOfThreads}.");
-        _context = context;
+        _environment = environment;
         _options = options;
     }
 
+    JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, StoredOptions);
+
+    [PersistedKind(PersistedFamily.Generator, GeneratorName, 1)]
+    internal static IRecourseGenerator Load(JsonObject data, int version, RecourseEnvironment environment)
+        => new GradientDescentGenerator(environment, GeneratorOptionsJson.Read<Options>(data));
+
     /// <inheritdoc/>
-    public string Name => "gradient";
+    public string Name => GeneratorName;
 
     /// <summary>The options, as a model file stores them (see RecourseGeneratorDescriptors).</summary>
     internal Options StoredOptions => _options;
@@ -132,7 +143,7 @@ public sealed class GradientDescentGenerator : IRecourseGenerator
             Parallel.For(0, blocks, parallel, b =>
                 new BlockSearch(this, scorer, threshold, actionSet, polytopes, b * BlockRows, Math.Min(BlockRows, n - b * BlockRows), results).Run(cancellationToken));
         }
-        _context.WriteLog(Name, FormattableString.Invariant(
+        _environment.Log(Name, FormattableString.Invariant(
             $"{n} rows in {stopwatch.Elapsed.TotalSeconds:F2} s: {results.Count(r => r.IsValid)} valid, {results.Count(r => r.Delta is null)} without an action."));
         return results;
     }

@@ -2,7 +2,7 @@ namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Creates the linear integer program recourse generator from
-/// <see cref="RecourseContext.Recourse"/>.<see cref="RecourseCatalog.Generators"/>.
+/// <c>mlContext.Recourse()</c>.<see cref="RecourseCatalog.Generators"/>.
 /// </summary>
 public static class LinearIntegerProgramCatalog
 {
@@ -26,7 +26,7 @@ public static class LinearIntegerProgramCatalog
         IReadOnlyList<double>? referencePopulation = null)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
-        return new LinearIntegerProgramGenerator(catalog.Context, new LinearIntegerProgramGenerator.Options
+        return new LinearIntegerProgramGenerator(catalog.Environment, new LinearIntegerProgramGenerator.Options
         {
             Surrogate = surrogate,
             Cost = cost,
@@ -46,6 +46,6 @@ public static class LinearIntegerProgramCatalog
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
-        return new LinearIntegerProgramGenerator(catalog.Context, options);
+        return new LinearIntegerProgramGenerator(catalog.Environment, options);
     }
 }

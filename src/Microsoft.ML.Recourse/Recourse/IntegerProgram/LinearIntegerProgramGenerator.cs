@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
+
+using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse;
 
@@ -44,7 +47,7 @@ public enum IntegerProgramSolver
     /// <summary>The managed exact multiple-choice knapsack solver (dominance lists with LP bounds); rejects action sets with general linear constraints.</summary>
     MultipleChoiceKnapsack,
 
-    /// <summary>The mixed-integer program, solved by OR-Tools (<see cref="Solvers.LinearProgramSolver"/>), for every row.</summary>
+    /// <summary>The mixed-integer program, solved by OR-Tools (<see cref="Optimization.LinearProgramSolver"/>), for every row.</summary>
     MixedIntegerProgram,
 }
 
@@ -86,23 +89,32 @@ public enum IntegerProgramSolver
 /// features ("distinct subsets" no-good cuts), in increasing cost.
 /// </para>
 /// </remarks>
-public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
+public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersistedGenerator
 {
+    // Stored under one kind; the robust variant is the same generator with a robustness radius.
+    internal const string GeneratorName = "linearIp";
+
     private readonly Options _options;
     private readonly int _seed;
     private readonly ILinearProgramSolver _programSolver;
     private readonly object _percentileLock = new();
     private PercentileTable? _percentiles;
 
-    internal LinearIntegerProgramGenerator(RecourseContext context, Options options)
+    internal LinearIntegerProgramGenerator(RecourseEnvironment environment, Options options)
     {
-        Contracts.CheckValue(context, nameof(context));
+        Contracts.CheckValue(environment, nameof(environment));
         Contracts.CheckValue(options, nameof(options));
         options.Check();
         _options = options;
-        _seed = options.Seed ?? context.NextSeed();
+        _seed = options.Seed ?? environment.NextSeed();
         _programSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers);
     }
+
+    JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, StoredOptions);
+
+    [PersistedKind(PersistedFamily.Generator, GeneratorName, 1)]
+    internal static IRecourseGenerator Load(JsonObject data, int version, RecourseEnvironment environment)
+        => new LinearIntegerProgramGenerator(environment, GeneratorOptionsJson.Read<Options>(data));
 
     /// <inheritdoc/>
     public string Name => _options.RobustnessRadius > 0 ? "robustIp" : "linearIp";
@@ -376,7 +388,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator
 
         /// <summary>
         /// Gets the seed of the LIME perturbations (row i uses stream i, so results do not depend on thread
-        /// scheduling), or <see langword="null"/> to draw one from the <see cref="RecourseContext"/>.
+        /// scheduling), or <see langword="null"/> to draw one from the <see cref="MLContext"/>.
         /// </summary>
         public int? Seed { get; init; }
 

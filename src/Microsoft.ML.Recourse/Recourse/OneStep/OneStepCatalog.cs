@@ -4,7 +4,7 @@ namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Creates the one-step recourse generator from
-/// <see cref="RecourseContext.Recourse"/>.<see cref="RecourseCatalog.Generators"/>.
+/// <c>mlContext.Recourse()</c>.<see cref="RecourseCatalog.Generators"/>.
 /// </summary>
 public static class OneStepCatalog
 {

@@ -1,6 +1,9 @@
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
-using Microsoft.ML.Recourse.Solvers;
+using Microsoft.ML.Recourse.Optimization;
+
+using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
 
 namespace Microsoft.ML.Recourse;
 
@@ -32,7 +35,7 @@ namespace Microsoft.ML.Recourse;
 /// </remarks>
 /// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, PerturbationDirection)"/>
 /// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, Options)"/>
-public sealed class OneStepGenerator : IRecourseGenerator
+public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
 {
     internal const string GeneratorName = "onestep";
 
@@ -48,6 +51,12 @@ public sealed class OneStepGenerator : IRecourseGenerator
         Direction = options.Direction;
         NumberOfThreads = options.NumberOfThreads;
     }
+
+    JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, new Options { Direction = Direction, NumberOfThreads = NumberOfThreads });
+
+    [PersistedKind(PersistedFamily.Generator, GeneratorName, 1)]
+    internal static IRecourseGenerator Load(JsonObject data, int version, RecourseEnvironment environment)
+        => new OneStepGenerator(GeneratorOptionsJson.Read<Options>(data));
 
     /// <inheritdoc/>
     public string Name => GeneratorName;

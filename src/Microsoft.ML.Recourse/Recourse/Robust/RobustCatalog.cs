@@ -2,7 +2,7 @@ namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Creates the robust (ROAR) recourse generator from
-/// <see cref="RecourseContext.Recourse"/>.<see cref="RecourseCatalog.Generators"/>.
+/// <c>mlContext.Recourse()</c>.<see cref="RecourseCatalog.Generators"/>.
 /// </summary>
 public static class RobustCatalog
 {
@@ -18,7 +18,7 @@ public static class RobustCatalog
         double recourseWeight = RobustGenerator.Options.Defaults.RecourseWeight)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
-        return new RobustGenerator(catalog.Context, new RobustGenerator.Options { RobustnessRadius = robustnessRadius, RecourseWeight = recourseWeight });
+        return new RobustGenerator(catalog.Environment, new RobustGenerator.Options { RobustnessRadius = robustnessRadius, RecourseWeight = recourseWeight });
     }
 
     /// <summary>Create <see cref="RobustGenerator"/> with advanced options.</summary>
@@ -28,7 +28,7 @@ public static class RobustCatalog
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
-        return new RobustGenerator(catalog.Context, options);
+        return new RobustGenerator(catalog.Environment, options);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class RobustCatalog
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckParam(robustnessRadius > 0 && double.IsFinite(robustnessRadius), nameof(robustnessRadius),
             FormattableString.Invariant($"The robustness radius δ_max of the robust integer program must be a finite number > 0; got {robustnessRadius}."));
-        return new LinearIntegerProgramGenerator(catalog.Context, new LinearIntegerProgramGenerator.Options
+        return new LinearIntegerProgramGenerator(catalog.Environment, new LinearIntegerProgramGenerator.Options
         {
             RobustnessRadius = robustnessRadius,
             Surrogate = surrogate,

@@ -1,6 +1,9 @@
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
 
+using System.Text.Json.Nodes;
+using Microsoft.ML.Recourse.Persistence;
+
 namespace Microsoft.ML.Recourse;
 
 /// <summary>How <see cref="RobustGenerator"/> obtains the logistic model (w, b) it robustifies when the scorer is not a logistic regression.</summary>
@@ -46,7 +49,7 @@ public enum RobustLocalModel
 /// </remarks>
 /// <seealso cref="RobustCatalog.Robust(RecourseCatalog.RecourseGenerators, double, double)"/>
 /// <seealso cref="RobustCatalog.Robust(RecourseCatalog.RecourseGenerators, Options)"/>
-public sealed class RobustGenerator : IRecourseGenerator
+public sealed class RobustGenerator : IRecourseGenerator, IPersistedGenerator
 {
     internal const string GeneratorName = "robust";
 
@@ -54,9 +57,9 @@ public sealed class RobustGenerator : IRecourseGenerator
 
     private readonly int _seed;
 
-    internal RobustGenerator(RecourseContext context, Options options)
+    internal RobustGenerator(RecourseEnvironment environment, Options options)
     {
-        Contracts.CheckValue(context, nameof(context));
+        Contracts.CheckValue(environment, nameof(environment));
         Contracts.CheckValue(options, nameof(options));
         Contracts.CheckParam(options.LimeSampleCount >= 10, nameof(options.LimeSampleCount), FormattableString.Invariant($"Must be ≥ 10; got {options.LimeSampleCount}."));
         CheckRadius(options.RobustnessRadius, nameof(options.RobustnessRadius));
@@ -69,11 +72,17 @@ public sealed class RobustGenerator : IRecourseGenerator
         LocalModel = options.LocalModel;
         NumberOfThreads = options.NumberOfThreads;
         LimeSampleCount = options.LimeSampleCount;
-        _seed = options.Seed ?? context.NextSeed();
-        _context = context;
+        _seed = options.Seed ?? environment.NextSeed();
+        _environment = environment;
     }
 
-    private readonly RecourseContext _context;
+    private readonly RecourseEnvironment _environment;
+
+    JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, ToOptions());
+
+    [PersistedKind(PersistedFamily.Generator, GeneratorName, 1)]
+    internal static IRecourseGenerator Load(JsonObject data, int version, RecourseEnvironment environment)
+        => new RobustGenerator(environment, GeneratorOptionsJson.Read<Options>(data));
 
     /// <inheritdoc/>
     public string Name => GeneratorName;
@@ -96,12 +105,12 @@ public sealed class RobustGenerator : IRecourseGenerator
     /// <summary>Returns a generator with the same settings and another robustness radius.</summary>
     /// <param name="robustnessRadius">δ_max. Range: value ≥ 0.</param>
     public RobustGenerator WithRobustnessRadius(double robustnessRadius)
-        => new(_context, ToOptions() with { RobustnessRadius = robustnessRadius });
+        => new(_environment, ToOptions() with { RobustnessRadius = robustnessRadius });
 
     /// <summary>Returns a generator with the same settings and another recourse weight.</summary>
     /// <param name="recourseWeight">λ. Range: value &gt; 0.</param>
     public RobustGenerator WithRecourseWeight(double recourseWeight)
-        => new(_context, ToOptions() with { RecourseWeight = recourseWeight });
+        => new(_environment, ToOptions() with { RecourseWeight = recourseWeight });
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -339,7 +348,7 @@ public sealed class RobustGenerator : IRecourseGenerator
 
         /// <summary>
         /// Gets the seed of the LIME perturbations (row i uses stream i), or <see langword="null"/> to draw one from
-        /// the <see cref="RecourseContext"/>.
+        /// the <see cref="MLContext"/>.
         /// </summary>
         public int? Seed { get; init; }
 
