@@ -125,8 +125,9 @@ internal static class Harris2022Experiment
         var rejected = Enumerable.Range(0, data.RowCount).Where(i => scores[i] < 0).ToArray();
         Contracts.Check(rejected.Length >= options.NumberOfSubjects, FormattableString.Invariant(
             $"Only {rejected.Length} applicants are rejected by the fitted rule; {options.NumberOfSubjects} subjects were requested."));
-        var context = new MLContext(options.Seed).Recourse();
-        var shuffle = new Random(context.Environment.NextSeed());
+        // One seed stream for the subject draw and every instance, so each instance is reproducible on its own.
+        var seeds = new Random(options.Seed);
+        var shuffle = new Random(seeds.Next());
         var subjects = rejected.OrderBy(_ => shuffle.Next()).Take(options.NumberOfSubjects).Order().ToArray();
         var summary = new DataSummary(path, data.RowCount, d, (int)data.Labels.Sum(), (double)correct / data.RowCount, iterations,
             rejected.Length, weights[desirable], weights[gaming], bias, data.Scales[desirable], data.Scales[gaming]);
@@ -141,7 +142,7 @@ internal static class Harris2022Experiment
         for (int c = 0; c < configurations.Length; c++)
             for (int s = 0; s < subjects.Length; s++)
                 for (int r = 0; r < options.NumberOfSeeds; r++)
-                    instances.Add(new Instance(c, s, r, context.Environment.NextSeed()));
+                    instances.Add(new Instance(c, s, r, seeds.Next()));
 
         double[] mean = [.. weights, bias];
         var outcomes = new Outcome[instances.Count];
@@ -152,7 +153,8 @@ internal static class Harris2022Experiment
             var x0 = data.Features.AsSpan(subjects[instance.Subject] * d, d).ToArray();
             var actions = Actions(d, desirable, gaming, weights, cost, effect, options);
             var ctx = new MLContext(instance.Seed).Recourse();
-            var problem = ctx.Persuasion.CreateProblem(weights, bias, x0, actions, variance, options.NumberOfSamples);
+            // The prior draws are seeded with the first number of the instance's own stream, as in every committed run.
+            var problem = ctx.Persuasion.CreateProblem(weights, bias, x0, actions, variance, options.NumberOfSamples, seed: new Random(instance.Seed).Next());
             var result = ctx.Persuasion.Solve(problem);
             outcomes[i] = new Outcome(result.Persuasion.DecisionMakerUtility, result.Persuasion.SubjectUtility,
                 result.FullDisclosure.DecisionMakerUtility, result.FullDisclosure.SubjectUtility,

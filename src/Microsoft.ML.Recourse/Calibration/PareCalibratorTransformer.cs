@@ -11,7 +11,7 @@ namespace Microsoft.ML.Recourse.Calibration;
 /// <see cref="Model"/> (the trained classifier with θ₀) and carries the PAC certificate θ₀ rests on.
 /// </summary>
 /// <typeparam name="TModel">The type of the model parameters.</typeparam>
-public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistedTransformer, IPredictionRowFunction
+public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersistedTransformer, IPredictionRowFunction, IScorerPrediction
     where TModel : ScorerModelParameters
 {
     internal PareCalibratorTransformer(RecourseAwarePredictionTransformer<TModel> model, PacThresholdResult certificate, double calibrationF1, string generatorName)
@@ -64,6 +64,10 @@ public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersisted
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => Model.Transform(input);
 
+    ScorerModelParameters IScorerPrediction.Scorer => Model.Model;
+
+    string IScorerPrediction.FeatureColumnName => Model.FeatureColumnName;
+
     /// <inheritdoc/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Model.GetRowToRowMapper(inputSchema);
 
@@ -76,7 +80,9 @@ public sealed class PareCalibratorTransformer<TModel> : ITransformer, IPersisted
 
     int IPersistedTransformer.KindVersion => 1;
 
-    string IPersistedTransformer.FeatureColumnName => Model.FeatureColumnName;
+    IReadOnlyList<string> IPersistedTransformer.InputColumnNames => [Model.FeatureColumnName];
+
+    IReadOnlyList<int?> IPersistedTransformer.InputColumnSizes => [Model.Model.FeatureCount];
 
     int IPersistedTransformer.FeatureCount => Model.Model.FeatureCount;
 

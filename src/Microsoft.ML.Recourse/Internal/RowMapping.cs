@@ -200,3 +200,21 @@ internal sealed class RowToRowMapper(RowMapper mapper) : IRowToRowMapper
         return mapper.MapRow(input, activeColumns, source: null);
     }
 }
+
+/// <summary>Two row mappers in sequence (a model the transformer applies first, then the transformer's own columns).</summary>
+internal sealed class ComposedRowToRowMapper(IRowToRowMapper first, IRowToRowMapper second) : IRowToRowMapper
+{
+    public DataViewSchema InputSchema => first.InputSchema;
+
+    public DataViewSchema OutputSchema => second.OutputSchema;
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+        => first.GetDependencies(second.GetDependencies(dependingColumns));
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+    {
+        var active = activeColumns.ToArray();
+        var middle = first.GetRow(input, second.GetDependencies(active));
+        return second.GetRow(middle, active);
+    }
+}

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Recourse.Models;
 /// A fitted logistic regression g(x) = σ(wᵀx + b): immutable, inspectable, differentiable in x
 /// (∇ₓg = g(1 − g)·w).
 /// </summary>
-public sealed class LogisticRegressionModelParameters : ScorerModelParameters
+public sealed class LogisticRegressionModelParameters : ScorerModelParameters, IAffineComposableScorer
 {
     internal const string Kind = "LogisticRegression";
 
@@ -33,6 +33,20 @@ public sealed class LogisticRegressionModelParameters : ScorerModelParameters
     public double Bias { get; }
 
     internal override string ModelKind => Kind;
+
+    // wᵀ(A·x + c) + b = (Aᵀw)ᵀx + (b + wᵀc): still a logistic regression, so the exact recourse paths apply.
+    IScorer IAffineComposableScorer.ComposeAffine(InputMap map)
+    {
+        var weights = new double[map.InputCount];
+        double bias = Bias;
+        for (int j = 0; j < map.FeatureCount; j++)
+        {
+            var f = map.Features[j];
+            if (f.Source >= 0) weights[f.Source] += Weights[j] * f.Scale;
+            bias += Weights[j] * f.Offset;
+        }
+        return new LogisticRegressionModelParameters(weights, bias);
+    }
 
     internal static FeedForwardNetwork NetworkFor(int featureCount)
     {

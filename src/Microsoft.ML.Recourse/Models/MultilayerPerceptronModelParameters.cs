@@ -73,7 +73,7 @@ public sealed class DenseLayerParameters
 /// <see cref="Activation"/> after every hidden layer (the model of Ross, Lakkaraju &amp; Bastani 2021 is
 /// d → 100 → 100 → 1 with ReLU). Immutable and inspectable; dropout is a training option and never applies here.
 /// </summary>
-public sealed class MultilayerPerceptronModelParameters : ScorerModelParameters
+public sealed class MultilayerPerceptronModelParameters : ScorerModelParameters, IAffineComposableScorer
 {
     internal const string Kind = "MultilayerPerceptron";
 
@@ -149,6 +149,26 @@ public sealed class MultilayerPerceptronModelParameters : ScorerModelParameters
             ["biases"] = ToJsonArray(l.Biases),
         }).ToArray()),
     };
+
+    // The first layer absorbs the map: x·W' + b' with W'ₖᵤ = Σ_{j: source j = k} aⱼ·Wⱼᵤ and b'ᵤ = bᵤ + Σⱼ cⱼ·Wⱼᵤ.
+    IScorer IAffineComposableScorer.ComposeAffine(InputMap map)
+    {
+        var first = Layers[0];
+        int units = first.OutputCount;
+        var weights = new double[map.InputCount * units];
+        var biases = first.Biases.ToArray();
+        for (int j = 0; j < map.FeatureCount; j++)
+        {
+            var f = map.Features[j];
+            for (int u = 0; u < units; u++)
+            {
+                double w = first.GetWeight(j, u);
+                if (f.Source >= 0) weights[f.Source * units + u] += f.Scale * w;
+                biases[u] += f.Offset * w;
+            }
+        }
+        return new MultilayerPerceptronModelParameters([new DenseLayerParameters(map.InputCount, units, weights, biases), .. Layers.Skip(1)], Activation);
+    }
 
     [PersistedKind(PersistedFamily.Scorer, Kind, 1)]
     internal static MultilayerPerceptronModelParameters Load(JsonObject data, int version, RecourseEnvironment environment) => FromJson(data);

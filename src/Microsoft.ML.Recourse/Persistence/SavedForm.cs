@@ -15,11 +15,14 @@ internal interface IPersistedTransformer : ITransformer
     /// <summary>Gets the layout version of the stored kind.</summary>
     int KindVersion { get; }
 
-    /// <summary>Gets the input column the saved form reads (a known-size vector of <see cref="float"/>).</summary>
-    string FeatureColumnName { get; }
+    /// <summary>Gets the input columns the saved form reads and concatenates (scalars or known-size vectors of <see cref="float"/>).</summary>
+    IReadOnlyList<string> InputColumnNames { get; }
 
-    /// <summary>Gets the length of <see cref="FeatureColumnName"/>.</summary>
+    /// <summary>Gets the length of the concatenated input vector.</summary>
     int FeatureCount { get; }
+
+    /// <summary>Gets, per input column, its vector size, or <see langword="null"/> for a scalar.</summary>
+    IReadOnlyList<int?> InputColumnSizes { get; }
 
     /// <summary>Gets the columns the transformer adds.</summary>
     SavedOutputs Outputs { get; }
@@ -91,7 +94,7 @@ internal static class SavedForm
         string state = ModelState.Write(PersistedKinds.Node(transformer.Kind, transformer.KindVersion, transformer.SaveState()));
         int d = transformer.FeatureCount;
         var t = Context.Transforms;
-        var prefix = t.CopyColumns(FeaturesColumn, transformer.FeatureColumnName)
+        var prefix = t.Concatenate(FeaturesColumn, [.. transformer.InputColumnNames])
             .Append(t.CustomMapping<StateKeyInput, StateKeyOutput>(StateKeyFactory.Map, StateKeyFactory.ContractName))
             .Append(t.Conversion.MapValue(StateColumn, [new KeyValuePair<string, string>(StateKey, state)], StateKeyColumn));
         IEstimator<ITransformer> chain = transformer.Outputs switch
@@ -109,12 +112,50 @@ internal static class SavedForm
             var o => throw new NotSupportedException($"Unknown saved outputs {o}."),
         };
         // The chain only needs its input columns to exist; one synthetic row fits it (the slot selection keeps the d
-        // slots the calibration mapping marks).
-        var row = new InMemoryDataView.Builder()
-            .AddVector(transformer.FeatureColumnName, d, new float[d])
-            .Build();
-        return chain.Fit(row);
+        // slots the calibration mapping marks). Column sizes come from the transformer's own schema check.
+        return chain.Fit(SyntheticRow(transformer));
     }
+
+    private static IDataView SyntheticRow(IPersistedTransformer transformer)
+    {
+        var builder = new InMemoryDataView.Builder();
+        var sizes = transformer.InputColumnSizes;
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i] is int size) builder.AddVector(transformer.InputColumnNames[i], size, new float[size]);
+            else builder.AddScalar(transformer.InputColumnNames[i], [0f]);
+        }
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The parts of a model in pipeline order, with nested chains flattened: the library's transformers as they are,
+    /// saved forms (in a model ML.NET loaded) re-created from their state, and ML.NET's own transformers as they are.
+    /// </summary>
+    public static IReadOnlyList<ITransformer> Parts(ITransformer model, RecourseEnvironment environment)
+    {
+        var parts = new List<ITransformer>();
+        void Add(ITransformer part)
+        {
+            if (part is IPersistedTransformer || part is not IEnumerable<ITransformer> chain)
+            {
+                parts.Add(part);
+                return;
+            }
+            if (IsSavedForm(chain))
+            {
+                parts.Add(PersistedKinds.Load<ITransformer>(PersistedFamily.Transformer, ModelState.Read(FindStates(part).First()), environment));
+                return;
+            }
+            foreach (var inner in chain) Add(inner);
+        }
+        Add(model);
+        return parts;
+    }
+
+    // A saved form holds the state-key mapping as its second part, after the copy of the input columns.
+    private static bool IsSavedForm(IEnumerable<ITransformer> chain)
+        => chain.Skip(1).FirstOrDefault() is CustomMappingTransformer<StateKeyInput, StateKeyOutput>;
 
     /// <summary>The state documents of every saved form in a loaded model, in pipeline order.</summary>
     public static IEnumerable<string> FindStates(ITransformer model)
@@ -191,8 +232,8 @@ internal static class SavedForm
         public float[] DenseFeatures(IPersistedTransformer owner)
         {
             if (Features.Length != owner.FeatureCount)
-                throw Contracts.ExceptSchemaMismatch("input", "feature", owner.FeatureColumnName,
-                    $"Vector<Single, {owner.FeatureCount}>", $"Vector<Single, {Features.Length}>");
+                throw new ArgumentOutOfRangeException("input", FormattableString.Invariant(
+                    $"The input columns {string.Join(", ", owner.InputColumnNames.Select(c => $"'{c}'"))} hold {Features.Length} values in a row; the model was saved for {owner.FeatureCount}."));
             var dense = new float[Features.Length];
             Features.CopyTo(dense);
             return dense;

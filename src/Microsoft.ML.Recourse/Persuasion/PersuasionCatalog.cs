@@ -51,23 +51,25 @@ public sealed class PersuasionCatalog
     /// <param name="actions">The actions, each with an effect Δ(a) of d values; one must be "do nothing" (zero cost and effect).</param>
     /// <param name="priorVariance">The prior variance σ² of every coordinate of θ. Range: σ² &gt; 0.</param>
     /// <param name="numberOfSamples">The number N of prior draws behind the region masses. Range: N &gt; 0.</param>
+    /// <param name="seed">The seed of the prior draws, or <see langword="null"/> to draw one from the context.</param>
     public PersuasionProblem CreateProblem(IReadOnlyList<double> weights, double bias, IReadOnlyList<double> subject,
-        IReadOnlyList<PersuasionAction> actions, double priorVariance, int numberOfSamples = Defaults.NumberOfSamples)
+        IReadOnlyList<PersuasionAction> actions, double priorVariance, int numberOfSamples = Defaults.NumberOfSamples, int? seed = null)
     {
         Contracts.CheckValue(weights, nameof(weights));
         Contracts.CheckParam(double.IsFinite(bias), nameof(bias), FormattableString.Invariant($"The bias must be finite; got {bias}."));
         var prior = DecisionRulePrior.Gaussian([.. weights, bias], priorVariance);
-        return CreateProblem(new LinearPersuasionSetting(subject, actions, prior), numberOfSamples);
+        return CreateProblem(new LinearPersuasionSetting(subject, actions, prior), numberOfSamples, seed);
     }
 
-    /// <summary>Creates a problem for a linear setting with any prior; the regions are estimated from prior draws seeded from the environment.</summary>
+    /// <summary>Creates a problem for a linear setting with any prior; the regions are estimated from prior draws.</summary>
     /// <param name="setting">The subject, actions and prior.</param>
     /// <param name="numberOfSamples">The number N of prior draws behind the region masses. Range: N &gt; 0.</param>
-    public PersuasionProblem CreateProblem(LinearPersuasionSetting setting, int numberOfSamples = Defaults.NumberOfSamples)
+    /// <param name="seed">The seed of the prior draws, or <see langword="null"/> to draw one from the context.</param>
+    public PersuasionProblem CreateProblem(LinearPersuasionSetting setting, int numberOfSamples = Defaults.NumberOfSamples, int? seed = null)
     {
         Contracts.CheckValue(setting, nameof(setting));
         Contracts.CheckPositive(numberOfSamples, nameof(numberOfSamples));
-        var regions = RegionEstimator.Estimate(setting, numberOfSamples, new Random(_environment.NextSeed()));
+        var regions = RegionEstimator.Estimate(setting, numberOfSamples, new Random(seed ?? _environment.NextSeed()));
         return new PersuasionProblem(setting.Actions, regions, setting, numberOfSamples);
     }
 

@@ -76,7 +76,7 @@ internal static class PersuasionProblemFile
                 int samples = root.TryGetProperty("samples", out _) ? Integer(root, "samples", source) : PersuasionCatalog.Defaults.NumberOfSamples;
                 int seed = root.TryGetProperty("seed", out _) ? Integer(root, "seed", source) : DefaultSeed;
                 var setting = Wrap(() => new LinearPersuasionSetting(x0, actions, prior), source, "subject/actions/prior");
-                return Wrap(() => new MLContext(seed).Recourse().Persuasion.CreateProblem(setting, samples), source, "samples");
+                return Wrap(() => new MLContext(seed).Recourse().Persuasion.CreateProblem(setting, samples, seed), source, "samples");
             }
         }
     }

@@ -69,6 +69,50 @@ public sealed partial class RecourseCatalog
     }
 
     /// <summary>
+    /// Create <see cref="RecourseEstimator"/> for a fitted ML.NET model (a prediction transformer, or a whole fitted
+    /// pipeline ending in one), which appends to every row the recourse action a generator finds for the model
+    /// rejecting it, over the user's own input columns. Fitting reads the model back through the transforms in front
+    /// of the classifier (concatenations and ML.NET's normalisers are composed; any other transform is named in an
+    /// error) and binds <paramref name="actions"/> to the input columns with statistics of the data it is fitted on.
+    /// </summary>
+    /// <param name="model">
+    /// The fitted model: the library's classifiers, or ML.NET's linear binary classifiers (L-BFGS and SDCA logistic
+    /// regression, averaged perceptron, linear SVM, calibrated or not), with the transforms in front of them.
+    /// </param>
+    /// <param name="actions">What a person may do with each input column, by name, in the column's own units.</param>
+    /// <param name="generator">The recourse generator, e.g. <c>mlContext.Recourse().Generators.OneStep()</c>.</param>
+    /// <param name="threshold">
+    /// The decision threshold θ₀ on the model's g, or <see langword="null"/> for the model's own decision (for ML.NET's
+    /// models, a margin above its boundary so that every action is accepted by its <c>PredictedLabel</c>). Range: 0 &lt; θ₀ &lt; 1.
+    /// </param>
+    public RecourseEstimator GenerateRecourse(ITransformer model, ColumnActionSet actions, IRecourseGenerator generator, double? threshold = null)
+        => RecourseEstimator.ForModel(Environment, model, actions, generator, threshold);
+
+    /// <summary>
+    /// Create <see cref="RecourseEstimator"/> for a fitted ML.NET model with an action set over the inputs the model
+    /// reads (the slots of its feature column, or its input columns when transforms stand in front of the classifier).
+    /// </summary>
+    /// <param name="model">The fitted model: a prediction transformer, or a fitted pipeline ending in one.</param>
+    /// <param name="actions">The allowed actions Δ; its features must be the model's inputs, in order.</param>
+    /// <param name="generator">The recourse generator.</param>
+    /// <param name="threshold">The decision threshold θ₀, or <see langword="null"/> for the model's own. Range: 0 &lt; θ₀ &lt; 1.</param>
+    public RecourseEstimator GenerateRecourse(ITransformer model, ActionSet actions, IRecourseGenerator generator, double? threshold = null)
+        => RecourseEstimator.ForModel(Environment, model, actions, generator, threshold);
+
+    /// <summary>
+    /// Create <see cref="RecourseEstimator"/> that trains a model and adds recourse to its output: fitting fits
+    /// <paramref name="modelEstimator"/> (a trainer, or a whole pipeline of transforms and a trainer), then proceeds as
+    /// <see cref="GenerateRecourse(ITransformer, ColumnActionSet, IRecourseGenerator, double?)"/>. The fitted
+    /// <see cref="RecourseTransformer"/> applies the model first, so its output has the model's columns and the recourse columns.
+    /// </summary>
+    /// <param name="modelEstimator">The estimator of the model, e.g. a Concatenate → NormalizeMeanVariance → LbfgsLogisticRegression pipeline.</param>
+    /// <param name="actions">What a person may do with each input column, by name, in the column's own units.</param>
+    /// <param name="generator">The recourse generator.</param>
+    /// <param name="threshold">The decision threshold θ₀, or <see langword="null"/> for the model's own. Range: 0 &lt; θ₀ &lt; 1.</param>
+    public RecourseEstimator GenerateRecourse(IEstimator<ITransformer> modelEstimator, ColumnActionSet actions, IRecourseGenerator generator, double? threshold = null)
+        => RecourseEstimator.ForModelEstimator(Environment, modelEstimator, actions, generator, threshold);
+
+    /// <summary>
     /// Audits recourse over a population: for all rows and, optionally, per value of a group column, the number of
     /// rejected rows, recourse-neg (share of them with recourse), recourse-all (share of all rows accepted or with
     /// recourse), mean and median cost over rejected rows with recourse, and the share of rejected rows certified

@@ -8,17 +8,19 @@ using Microsoft.ML.Recourse.Persistence;
 namespace Microsoft.ML.Recourse;
 
 /// <summary>
-/// Appends recourse to every row: <c>RecourseDelta</c> (the action δ in model units, NaN where there is no recourse),
-/// <c>RecourseCost</c>, <c>HasRecourse</c> and <c>RecourseStatus</c>, keeping every input column. Rows the model
-/// already accepts get δ = 0, cost 0 and <c>HasRecourse</c> = <see langword="true"/>; see
-/// <see cref="RecourseEstimator"/> for the full contract. Created by fitting a <see cref="RecourseEstimator"/>.
+/// Appends recourse to every row: <c>RecourseDelta</c> (the action δ over the input vector, NaN where there is no
+/// recourse), <c>RecourseCost</c>, <c>HasRecourse</c> and <c>RecourseStatus</c>, keeping every input column. The input
+/// vector is the concatenation of <see cref="InputColumnNames"/>: the model's feature column, or, for a model read
+/// from an ML.NET pipeline, the user's own columns in their own units. Rows the model already accepts get δ = 0,
+/// cost 0 and <c>HasRecourse</c> = <see langword="true"/>; see <see cref="RecourseEstimator"/> for the full contract.
+/// Created by fitting a <see cref="RecourseEstimator"/>.
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
 /// ### Transformer Characteristics
 /// | | |
 /// | -- | -- |
-/// | Input column | the feature column: known-sized vector of Single, of the model's feature count, no NaN or ∞ |
+/// | Input columns | the input columns: scalars or known-sized vectors of Single (together the model's input count), no NaN or ∞ |
 /// | Output columns | RecourseDelta: Vector&lt;Single, d&gt;; RecourseCost: Single; HasRecourse: Boolean; RecourseStatus: String |
 /// | Lazy | Yes: the output is an IDataView that computes recourse only when a cursor asks for a recourse column, in blocks of rows |
 /// | Row to row | Yes (works with PredictionEngine) |
@@ -37,15 +39,21 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
 
     private readonly RecourseEnvironment _environment;
 
-    internal RecourseTransformer(RecourseEnvironment environment, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold, string featureColumnName)
+    internal RecourseTransformer(RecourseEnvironment environment, IScorer model, ActionSet actionSet, IRecourseGenerator generator, double threshold,
+        IReadOnlyList<(string Name, int? Size)> inputs, ITransformer? includedModel = null)
     {
         _environment = environment;
         Model = model;
         ActionSet = actionSet;
         Generator = generator;
         Threshold = threshold;
-        FeatureColumnName = featureColumnName;
+        _inputs = inputs.ToArray();
+        IncludedModel = includedModel;
+        Contracts.Check(_inputs.Sum(i => i.Size ?? 1) == actionSet.FeatureCount, FormattableString.Invariant(
+            $"The input columns hold {_inputs.Sum(i => i.Size ?? 1)} values but the action set describes {actionSet.FeatureCount}."));
     }
+
+    private readonly (string Name, int? Size)[] _inputs;
 
     /// <summary>Gets the scorer g whose rejections get recourse.</summary>
     public IScorer Model { get; }
@@ -59,34 +67,48 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
     /// <summary>Gets the decision threshold θ₀: a row is accepted when g(x) ≥ θ₀. Range: 0 &lt; θ₀ &lt; 1.</summary>
     public double Threshold { get; }
 
-    /// <summary>Gets the name of the feature column.</summary>
-    public string FeatureColumnName { get; }
+    /// <summary>Gets the input columns, concatenated in this order into the vector the model and the action set describe.</summary>
+    public IReadOnlyList<string> InputColumnNames => _inputs.Select(i => i.Name).ToArray();
+
+    /// <summary>
+    /// Gets the fitted model this transformer applies before adding recourse (when it was created from an estimator
+    /// that trains the model), or <see langword="null"/>.
+    /// </summary>
+    public ITransformer? IncludedModel { get; }
 
     /// <inheritdoc/>
-    public bool IsRowToRowMapper => true;
+    public bool IsRowToRowMapper => IncludedModel?.IsRowToRowMapper ?? true;
 
     /// <inheritdoc/>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        return CreateMapper(inputSchema, nameof(inputSchema)).OutputSchema;
+        var schema = IncludedModel?.GetOutputSchema(inputSchema) ?? inputSchema;
+        return CreateMapper(schema, nameof(inputSchema)).OutputSchema;
     }
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input)
     {
         Contracts.CheckValue(input, nameof(input));
-        return new MappedDataView(input, CreateMapper(input.Schema, nameof(input)));
+        var data = IncludedModel?.Transform(input) ?? input;
+        return new MappedDataView(data, CreateMapper(data.Schema, nameof(input)));
     }
 
     /// <inheritdoc/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
-        return new RowToRowMapper(CreateMapper(inputSchema, nameof(inputSchema)));
+        if (IncludedModel is null) return new RowToRowMapper(CreateMapper(inputSchema, nameof(inputSchema)));
+        var first = IncludedModel.GetRowToRowMapper(inputSchema);
+        return new ComposedRowToRowMapper(first, new RowToRowMapper(CreateMapper(first.OutputSchema, nameof(inputSchema))));
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => SavedForm.Save(this, ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        if (IncludedModel is null) SavedForm.Save(this, ctx);
+        else ((ICanSaveModel)new TransformerChain<ITransformer>(IncludedModel, SavedForm.Build(this))).Save(ctx);
+    }
 
     /// <summary>
     /// Describes the recourse of one row of a transformed view in plain language and original units, e.g.
@@ -113,7 +135,7 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
     {
         Contracts.CheckValue(transformed, nameof(transformed));
         var schema = transformed.Schema;
-        var featureColumn = CheckInput(schema, FeatureColumnName, ActionSet, nameof(transformed));
+        var inputColumns = CheckInputs(schema, _inputs, ActionSet, nameof(transformed));
         int d = ActionSet.FeatureCount;
         var deltaColumn = schema.GetColumnOrNull(DefaultColumnNames.RecourseDelta)
                           ?? throw Contracts.ExceptSchemaMismatch(nameof(transformed), "recourse", DefaultColumnNames.RecourseDelta);
@@ -123,12 +145,12 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
         var hasColumn = ColumnChecks.CheckScalarColumn(schema, "recourse", DefaultColumnNames.HasRecourse, BooleanDataViewType.Instance, nameof(transformed));
 
         var explanations = new List<RecourseExplanation?>();
-        using var cursor = transformed.GetRowCursor([featureColumn, deltaColumn, hasColumn]);
-        var xGetter = cursor.GetGetter<VBuffer<float>>(featureColumn);
+        using var cursor = transformed.GetRowCursor([.. inputColumns, deltaColumn, hasColumn]);
+        var reader = new InputRowReader(cursor, inputColumns, d);
         var deltaGetter = cursor.GetGetter<VBuffer<float>>(deltaColumn);
         var hasGetter = cursor.GetGetter<bool>(hasColumn);
-        VBuffer<float> xBuffer = default, deltaBuffer = default;
-        var row = new double[d];
+        VBuffer<float> deltaBuffer = default;
+        var row = new float[d];
         var change = new double[d];
         bool has = false;
         while (cursor.MoveNext())
@@ -139,15 +161,30 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
                 explanations.Add(null);
                 continue;
             }
-            xGetter(ref xBuffer);
+            reader.Read(row, cursor.Position);
             deltaGetter(ref deltaBuffer);
             int j = 0;
-            foreach (var v in xBuffer.DenseValues()) row[j++] = v;
-            j = 0;
             foreach (var v in deltaBuffer.DenseValues()) change[j++] = v;
-            explanations.Add(ActionSet.Describe(row, change));
+            explanations.Add(ActionSet.Describe(Array.ConvertAll(row, v => (double)v), change));
         }
         return explanations;
+    }
+
+    /// <summary>Reads every row's input vector (row-major, rows × input count), rejecting NaN and ∞.</summary>
+    internal double[] ReadInputs(IDataView data)
+    {
+        var columns = CheckInputs(data.Schema, _inputs, ActionSet, "input");
+        int d = ActionSet.FeatureCount;
+        var rows = new List<double>();
+        var row = new float[d];
+        using var cursor = data.GetRowCursor(columns);
+        var reader = new InputRowReader(cursor, columns, d);
+        while (cursor.MoveNext())
+        {
+            reader.Read(row, cursor.Position);
+            foreach (float v in row) rows.Add(v);
+        }
+        return rows.ToArray();
     }
 
     /// <summary>The columns a recourse transformer appends, in order.</summary>
@@ -160,21 +197,36 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
     ];
 
     /// <summary>
-    /// Checks the feature column: present, a vector of <see cref="float"/> of the action set's size, and, when it has
-    /// slot names, naming the action set's features in the same order.
+    /// Checks the input columns: each present with its type (a scalar, or a vector of its size, of <see cref="float"/>),
+    /// and, where a vector has slot names, naming the action set's features in the same order.
     /// </summary>
-    internal static DataViewSchema.Column CheckInput(DataViewSchema schema, string featureColumnName, ActionSet actionSet, string paramName)
+    internal static DataViewSchema.Column[] CheckInputs(DataViewSchema schema, IReadOnlyList<(string Name, int? Size)> inputs, ActionSet actionSet, string paramName)
     {
-        var column = ColumnChecks.CheckFeatureColumn(schema, featureColumnName, actionSet.FeatureCount, paramName);
-        if (SlotNames.Of(column) is { } slots)
+        var columns = new DataViewSchema.Column[inputs.Count];
+        int offset = 0;
+        for (int i = 0; i < inputs.Count; i++)
         {
-            for (int j = 0; j < slots.Count; j++)
+            var (name, size) = inputs[i];
+            if (size is int n)
             {
-                Contracts.CheckParam(slots[j] == actionSet.Features[j].Name, paramName,
-                    $"Slot {j} of feature column '{featureColumnName}' is '{slots[j]}' but feature {j} of the action set is '{actionSet.Features[j].Name}'; the data and the action set must list the same features in the same order.");
+                columns[i] = ColumnChecks.CheckFeatureColumn(schema, name, n, paramName);
+                if (SlotNames.Of(columns[i]) is { } slots)
+                {
+                    for (int j = 0; j < slots.Count; j++)
+                    {
+                        string expected = actionSet.Features[offset + j].Name;
+                        Contracts.CheckParam(slots[j] == expected || expected == FormattableString.Invariant($"{name}[{j}]"), paramName,
+                            $"Slot {j} of column '{name}' is '{slots[j]}' but feature {offset + j} of the action set is '{expected}'; the data and the action set must list the same features in the same order.");
+                    }
+                }
             }
+            else
+            {
+                columns[i] = ColumnChecks.CheckScalarColumn(schema, "input", name, NumberDataViewType.Single, paramName);
+            }
+            offset += size ?? 1;
         }
-        return column;
+        return columns;
     }
 
     /// <summary>Computes the recourse columns of <paramref name="count"/> rows (row-major in <paramref name="rows"/>).</summary>
@@ -216,6 +268,8 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
         return output;
     }
 
+    IReadOnlyList<string> IPersistedTransformer.InputColumnNames => InputColumnNames;
+
     (float[] Delta, float Cost, bool HasRecourse, string Status) IRecourseRowFunction.Recourse(ReadOnlySpan<float> features)
     {
         var row = new double[features.Length];
@@ -225,13 +279,15 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
     }
 
     private Mapper CreateMapper(DataViewSchema schema, string paramName)
-        => new(this, schema, CheckInput(schema, FeatureColumnName, ActionSet, paramName));
+        => new(this, schema, CheckInputs(schema, _inputs, ActionSet, paramName));
 
     string IPersistedTransformer.Kind => Kind;
 
     int IPersistedTransformer.KindVersion => 1;
 
     int IPersistedTransformer.FeatureCount => ActionSet.FeatureCount;
+
+    IReadOnlyList<int?> IPersistedTransformer.InputColumnSizes => _inputs.Select(i => i.Size).ToArray();
 
     SavedOutputs IPersistedTransformer.Outputs => SavedOutputs.Recourse;
 
@@ -245,7 +301,7 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
                 $"A recourse transformer whose generator is a {Generator.GetType().Name} ('{Generator.Name}') cannot be saved; only the library's generators can be.");
         return new JsonObject
         {
-            ["featureColumnName"] = FeatureColumnName,
+            ["inputs"] = new JsonArray(_inputs.Select(i => (JsonNode)new JsonObject { ["name"] = i.Name, ["size"] = i.Size }).ToArray()),
             ["threshold"] = Threshold,
             ["model"] = model.Save(),
             ["actionSet"] = ActionSetJson.ToJson(ActionSet),
@@ -256,12 +312,16 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
     [PersistedKind(PersistedFamily.Transformer, Kind, 1)]
     internal static ITransformer Load(JsonObject data, int version, RecourseEnvironment environment)
     {
-        string featureColumnName = (string?)data["featureColumnName"] ?? throw new InvalidOperationException("no 'featureColumnName'");
+        var inputs = (data["inputs"] as JsonArray ?? throw new InvalidOperationException("no 'inputs' array"))
+            .Select((node, i) => node is JsonObject input
+                ? ((string?)input["name"] ?? throw new InvalidOperationException($"input {i} has no 'name'"), (int?)input["size"])
+                : throw new InvalidOperationException($"input {i} is not an object")).ToArray();
         double threshold = data["threshold"]?.GetValue<double>() ?? throw new InvalidOperationException("no 'threshold'");
         var model = PersistedKinds.Load<IScorer>(PersistedFamily.Scorer, data["model"], environment);
         var actionSet = ActionSetJson.FromJson(data["actionSet"] as JsonObject ?? throw new InvalidOperationException("no 'actionSet' object"));
         var generator = PersistedKinds.Load<IRecourseGenerator>(PersistedFamily.Generator, data["generator"], environment);
-        return new RecourseEstimator(environment, model, actionSet, generator, threshold, featureColumnName).CreateTransformer();
+        Contracts.CheckParam(actionSet.FeatureCount == model.FeatureCount, nameof(data), "the action set and the model differ in size");
+        return new RecourseTransformer(environment, model, actionSet, generator, threshold, inputs);
     }
 
     /// <summary>The recourse columns of one row.</summary>
@@ -298,11 +358,11 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
         public TimeSpan Elapsed => _watch.Elapsed;
     }
 
-    private sealed class Mapper(RecourseTransformer parent, DataViewSchema inputSchema, DataViewSchema.Column features)
+    private sealed class Mapper(RecourseTransformer parent, DataViewSchema inputSchema, DataViewSchema.Column[] inputs)
         : RowMapper(inputSchema, OutputColumns(parent.ActionSet.FeatureCount).Select(c => new OutputColumn(c.Name, c.Type)).ToArray())
     {
         public override IEnumerable<DataViewSchema.Column> Dependencies(Func<int, bool> isOutputActive)
-            => Enumerable.Range(0, Outputs.Count).Any(isOutputActive) ? [features] : [];
+            => Enumerable.Range(0, Outputs.Count).Any(isOutputActive) ? inputs : [];
 
         public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, IDataView? source, out Action? disposer)
         {
@@ -311,9 +371,9 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
             if (!Enumerable.Range(0, Outputs.Count).Any(isOutputActive)) return getters;
             int d = parent.ActionSet.FeatureCount;
             var statistics = new BlockStatistics();
-            var blocks = source is null ? null : new BlockReader(source, features, d);
-            var rowGetter = input.GetGetter<VBuffer<float>>(features);
-            var buffer = default(VBuffer<float>);
+            var blocks = source is null ? null : new BlockReader(source, inputs, d);
+            var reader = new InputRowReader(input, inputs, d);
+            var row = new float[d];
             RowRecourse[] block = [];
             long blockStart = -1;
             RowRecourse Current()
@@ -329,8 +389,8 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
                     }
                     else
                     {
-                        rowGetter(ref buffer);
-                        (rows, count) = (ReadRow(buffer, d, position), 1);
+                        reader.Read(row, position);
+                        (rows, count) = (Array.ConvertAll(row, v => (double)v), 1);
                     }
                     block = parent.Compute(rows, count, statistics);
                     blockStart = position;
@@ -358,42 +418,31 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
             return getters;
         }
 
-        private double[] ReadRow(VBuffer<float> buffer, int d, long position)
-        {
-            var dense = new float[d];
-            buffer.CopyTo(dense);
-            ColumnChecks.CheckFinite(dense, features, position);
-            return Array.ConvertAll(dense, v => (double)v);
-        }
-
         /// <summary>
-        /// Reads the feature column ahead of the caller's cursor with a second cursor over the same view, so that a
+        /// Reads the input columns ahead of the caller's cursor with a second cursor over the same view, so that a
         /// block of rows goes through the generator together; the view's row order is the same for both cursors.
         /// </summary>
-        private sealed class BlockReader(IDataView source, DataViewSchema.Column features, int d) : IDisposable
+        private sealed class BlockReader(IDataView source, DataViewSchema.Column[] inputs, int d) : IDisposable
         {
             private DataViewRowCursor? _cursor;
-            private ValueGetter<VBuffer<float>>? _getter;
-            private VBuffer<float> _buffer;
+            private InputRowReader? _reader;
 
             public (double[] Rows, int Count) Read(long start, int maximumRows)
             {
                 if (_cursor is null || _cursor.Position >= start)
                 {
                     _cursor?.Dispose();
-                    _cursor = source.GetRowCursor([source.Schema[features.Index]]);
-                    _getter = _cursor.GetGetter<VBuffer<float>>(_cursor.Schema[features.Index]);
+                    _cursor = source.GetRowCursor(inputs.Select(c => source.Schema[c.Index]));
+                    _reader = new InputRowReader(_cursor, inputs, d);
                 }
                 while (_cursor.Position < start - 1 && _cursor.MoveNext()) { }
                 var rows = new double[maximumRows * d];
+                var row = new float[d];
                 int count = 0;
-                var dense = new float[d];
                 while (count < maximumRows && _cursor.MoveNext())
                 {
-                    _getter!(ref _buffer);
-                    _buffer.CopyTo(dense);
-                    ColumnChecks.CheckFinite(dense, features, _cursor.Position);
-                    for (int j = 0; j < d; j++) rows[count * d + j] = dense[j];
+                    _reader!.Read(row, _cursor.Position);
+                    for (int j = 0; j < d; j++) rows[count * d + j] = row[j];
                     count++;
                 }
                 Contracts.Check(count > 0, FormattableString.Invariant(
@@ -402,6 +451,46 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
             }
 
             public void Dispose() => _cursor?.Dispose();
+        }
+    }
+
+    /// <summary>Reads a row's input columns (scalars and vectors of <see cref="float"/>) into one vector, rejecting NaN and ∞.</summary>
+    private sealed class InputRowReader
+    {
+        private readonly DataViewSchema.Column[] _columns;
+        private readonly Delegate[] _getters;
+        private VBuffer<float> _buffer;
+
+        public InputRowReader(DataViewRow row, DataViewSchema.Column[] columns, int d)
+        {
+            _columns = columns;
+            _getters = columns.Select(c => c.Type is VectorDataViewType
+                ? (Delegate)row.GetGetter<VBuffer<float>>(row.Schema[c.Index])
+                : row.GetGetter<float>(row.Schema[c.Index])).ToArray();
+        }
+
+        public void Read(float[] target, long position)
+        {
+            int offset = 0;
+            for (int i = 0; i < _columns.Length; i++)
+            {
+                int size;
+                if (_getters[i] is ValueGetter<VBuffer<float>> vector)
+                {
+                    vector(ref _buffer);
+                    size = _buffer.Length;
+                    _buffer.CopyTo(target.AsSpan(offset, size));
+                }
+                else
+                {
+                    float value = 0;
+                    ((ValueGetter<float>)_getters[i])(ref value);
+                    target[offset] = value;
+                    size = 1;
+                }
+                ColumnChecks.CheckFinite(target.AsSpan(offset, size), _columns[i], position);
+                offset += size;
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// ]]></format>
 /// </remarks>
 /// <typeparam name="TModel">The type of the model parameters.</typeparam>
-public sealed class RecourseAwarePredictionTransformer<TModel> : ISingleFeaturePredictionTransformer<TModel>, IPersistedTransformer, IPredictionRowFunction
+public sealed class RecourseAwarePredictionTransformer<TModel> : ISingleFeaturePredictionTransformer<TModel>, IPersistedTransformer, IPredictionRowFunction, IScorerPrediction
     where TModel : ScorerModelParameters
 {
     internal RecourseAwarePredictionTransformer(TModel model, string featureColumnName, double threshold = PredictionColumns.DefaultThreshold)
@@ -48,6 +48,8 @@ public sealed class RecourseAwarePredictionTransformer<TModel> : ISingleFeatureP
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
+
+    ScorerModelParameters IScorerPrediction.Scorer => Model;
 
     /// <summary>
     /// Returns a transformer with the same model and a new decision threshold (as ML.NET's <c>ChangeModelThreshold</c>).
@@ -103,6 +105,10 @@ public sealed class RecourseAwarePredictionTransformer<TModel> : ISingleFeatureP
 
     int IPersistedTransformer.FeatureCount => Model.FeatureCount;
 
+    IReadOnlyList<string> IPersistedTransformer.InputColumnNames => [FeatureColumnName];
+
+    IReadOnlyList<int?> IPersistedTransformer.InputColumnSizes => [Model.FeatureCount];
+
     SavedOutputs IPersistedTransformer.Outputs => SavedOutputs.Prediction;
 
     JsonObject IPersistedTransformer.SaveState() => new()
@@ -113,9 +119,25 @@ public sealed class RecourseAwarePredictionTransformer<TModel> : ISingleFeatureP
     };
 }
 
+/// <summary>One of the library's fitted classifiers: a scorer, the threshold it predicts with and its feature column.</summary>
+internal interface IScorerPrediction
+{
+    ScorerModelParameters Scorer { get; }
+
+    double Threshold { get; }
+
+    string FeatureColumnName { get; }
+}
+
 /// <summary>The prediction columns shared by the library's classifiers, and their persistence.</summary>
 internal static class PredictionColumns
 {
+    [ClassifierReader]
+    internal static BinaryClassifierView? Read(ITransformer transformer)
+        => transformer is IScorerPrediction p
+            ? new BinaryClassifierView(p.Scorer, p.Threshold, p.FeatureColumnName, $"Microsoft.ML.Recourse {p.Scorer.GetType().Name.Replace("ModelParameters", "", StringComparison.Ordinal)}")
+            : null;
+
     public const string Kind = "RecourseAwarePredictionTransformer";
     public const double DefaultThreshold = 0.5;
 

@@ -142,7 +142,7 @@ public class RecourseTransformerTests
 
         var act = () => Fit(Rows()).Transform(swapped);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Slot 0 of feature column 'Features' is 'b' but feature 0 of the action set is 'a'*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Slot 0 of column 'Features' is 'b' but feature 0 of the action set is 'a'*");
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Recourse.Models;
+using Microsoft.ML.Recourse.Persistence;
 
-namespace Microsoft.ML.Recourse.Persistence;
+namespace Microsoft.ML.Recourse;
 
 /// <summary>
 /// Reads this library's transformers back out of ML.NET models, reached through <c>mlContext.Recourse().Model</c>.
@@ -47,7 +49,7 @@ public sealed class RecourseModelCatalog
     public IReadOnlyList<ITransformer> GetTransformers(ITransformer model)
     {
         Contracts.CheckValue(model, nameof(model));
-        return Walk(model, _environment).ToList();
+        return SavedForm.Parts(model, _environment).Where(p => p is IPersistedTransformer).ToList();
     }
 
     /// <summary>Gets the one transformer of type <typeparamref name="T"/> in a model (see <see cref="GetTransformers"/>).</summary>
@@ -63,25 +65,18 @@ public sealed class RecourseModelCatalog
         return found[0];
     }
 
-    private static IEnumerable<ITransformer> Walk(ITransformer model, RecourseEnvironment environment)
+    /// <summary>
+    /// Reads the binary classifier of a fitted or loaded model (the last one in a chain) as the recourse components see
+    /// it: a scorer over its feature vector and the decision threshold on it.
+    /// </summary>
+    /// <param name="model">A prediction transformer, or a chain ending in one.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The model holds no classifier this library can read.</exception>
+    public BinaryClassifierView ReadClassifier(ITransformer model)
     {
-        if (model is IPersistedTransformer)
-        {
-            yield return model;
-            yield break;
-        }
-        if (model is not IEnumerable<ITransformer> chain) yield break;
-        if (IsSavedForm(chain))
-        {
-            yield return PersistedKinds.Load<ITransformer>(PersistedFamily.Transformer, ModelState.Read(SavedForm.FindStates(model).First()), environment);
-            yield break;
-        }
-        foreach (var part in chain)
-            foreach (var found in Walk(part, environment))
-                yield return found;
+        Contracts.CheckValue(model, nameof(model));
+        var parts = SavedForm.Parts(model, _environment);
+        for (int i = parts.Count - 1; i >= 0; i--)
+            if (ClassifierReaders.TryRead(parts[i]) is { } view) return view;
+        throw new ArgumentOutOfRangeException(nameof(model), $"The model holds no binary classifier this library can read (its parts: {string.Join(", ", parts.Select(p => p.GetType().Name))}).");
     }
-
-    // A saved form holds the state-key mapping as its second part, after the copy of the feature column.
-    private static bool IsSavedForm(IEnumerable<ITransformer> chain)
-        => chain.Skip(1).FirstOrDefault() is Transforms.CustomMappingTransformer<SavedForm.StateKeyInput, SavedForm.StateKeyOutput>;
 }
