@@ -192,7 +192,15 @@ public sealed class ColumnActionSet
     /// The action set over an input vector: one feature per input slot, named <paramref name="names"/>, with the
     /// training rows' statistics. Every listed name must be an input (a slot name, or a column name that covers all its slots).
     /// </summary>
-    internal ActionSet Bind(IReadOnlyList<string> names, IReadOnlyList<(string Column, IReadOnlyList<string> Slots)> columns, double[] trainingRows)
+    /// <param name="names">The name of each input slot.</param>
+    /// <param name="columns">The input columns and the names of their slots (a listed column name covers all its slots).</param>
+    /// <param name="trainingRows">The training rows, row-major.</param>
+    /// <param name="boundsFromTraining">
+    /// Whether the inputs are in the columns' raw units, so that unlisted bounds default to the training range and
+    /// whole-number columns move in whole steps; without it only directions, maximum changes and cost weights bind.
+    /// </param>
+    internal ActionSet Bind(IReadOnlyList<string> names, IReadOnlyList<(string Column, IReadOnlyList<string> Slots)> columns, double[] trainingRows,
+        bool boundsFromTraining = true)
     {
         int n = names.Count;
         Contracts.Check(trainingRows.Length > 0 && trainingRows.Length % n == 0, "The training data is empty: statistics for the action set need at least one row.");
@@ -223,7 +231,7 @@ public sealed class ColumnActionSet
                 ColumnDirection.Decrease => FeatureActionability.DecreaseOnly,
                 _ => FeatureActionability.Free,
             };
-            features[j] = new FeatureInfo(names[j], Actionability: actionability, IsInteger: action?.Integer ?? statistics[j].AllWhole);
+            features[j] = new FeatureInfo(names[j], Actionability: actionability, IsInteger: boundsFromTraining && (action?.Integer ?? statistics[j].AllWhole));
         }
         var builder = ActionSet.CreateBuilder(features, MaximumChange ?? double.PositiveInfinity);
         for (int j = 0; j < n; j++)
@@ -231,10 +239,13 @@ public sealed class ColumnActionSet
             var action = actionOf[j];
             var s = statistics[j];
             builder.SetStandardScale(names[j], s.StandardDeviation > 0 ? s.StandardDeviation : 1);
-            double lower = action?.Lower ?? s.Minimum, upper = action?.Upper ?? s.Maximum;
-            Contracts.CheckParam(lower <= upper, "actions", FormattableString.Invariant(
-                $"The bounds of '{names[j]}' contradict each other: lower {lower} > upper {upper}."));
-            builder.SetBounds(names[j], lower, upper);
+            if (boundsFromTraining)
+            {
+                double lower = action?.Lower ?? s.Minimum, upper = action?.Upper ?? s.Maximum;
+                Contracts.CheckParam(lower <= upper, "actions", FormattableString.Invariant(
+                    $"The bounds of '{names[j]}' contradict each other: lower {lower} > upper {upper}."));
+                builder.SetBounds(names[j], lower, upper);
+            }
             if (features[j].IsInteger) builder.SetInteger(names[j]);
             if (action?.MaximumChange is double change) builder.SetMaximumChange(names[j], change);
             if (action is { CostWeight: not 1 }) builder.SetCostWeight(names[j], action.CostWeight);

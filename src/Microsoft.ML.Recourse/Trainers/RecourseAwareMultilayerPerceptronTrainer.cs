@@ -1,6 +1,8 @@
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Actions;
 
+using Microsoft.ML.Data;
+
 namespace Microsoft.ML.Recourse.Trainers;
 
 /// <summary>
@@ -64,13 +66,14 @@ public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase
 
     private protected override double DropoutRate => _dropoutRate;
 
-    private protected override int RequiredFeatureCount => _recourse.ActionSet.FeatureCount;
+    private protected override int RequiredFeatureCount => _recourse.ActionSet?.FeatureCount ?? 0;
 
     private protected override FeedForwardNetwork CreateNetwork(int featureCount) => new(featureCount, _hiddenLayerSizes, _activation);
 
     private protected override MultilayerPerceptronModelParameters CreateModel(FeedForwardNetwork network, double[] parameters) => new(network, parameters);
 
-    private protected override IBatchLossTerm? CreateLossTerm(Action<string> log) => _recourse.CreateLossTerm(log);
+    private protected override IBatchLossTerm? CreateLossTerm(Action<string> log, DataViewSchema.Column featureColumn, double[] features)
+        => _recourse.CreateLossTerm(log, featureColumn, features);
 
     private protected override double SelectThreshold(MultilayerPerceptronModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);

@@ -18,10 +18,19 @@ public abstract class RecourseAwareTrainerOptionsBase : ScorerTrainerOptionsBase
     public double RecourseWeight { get; init; } = RecourseDefaults.RecourseWeight;
 
     /// <summary>
-    /// Gets the actions Δ the perturbation δ* is chosen from (required); its feature count must equal the length of the
-    /// feature column. The reference setup is <see cref="ActionSet.FromFeatures"/> with δ_max = 0.75.
+    /// Gets the actions Δ the perturbation δ* is chosen from; its feature count must equal the length of the feature
+    /// column. The reference setup is <see cref="ActionSet.FromFeatures"/> with δ_max = 0.75. Give this or
+    /// <see cref="ColumnActions"/>.
     /// </summary>
     public ActionSet? ActionSet { get; init; }
+
+    /// <summary>
+    /// Gets the actions by column name, bound when the trainer is fitted to the feature column's slots (named after the
+    /// columns Concatenate put there), in standard deviations of the features trained on: the perturbation uses each
+    /// column's direction and maximum change (bounds and whole-number steps are in the columns' raw units and apply
+    /// when recourse is computed). Give this or <see cref="ActionSet"/>.
+    /// </summary>
+    public ColumnActionSet? ColumnActions { get; init; }
 
     /// <summary>
     /// Gets which corner of Δ(x) the perturbation δ* takes: <see cref="PerturbationDirection.Recourse"/> (the default,
@@ -38,7 +47,8 @@ public abstract class RecourseAwareTrainerOptionsBase : ScorerTrainerOptionsBase
     private protected override void Check()
     {
         base.Check();
-        Contracts.CheckValue(ActionSet, nameof(ActionSet));
+        Contracts.CheckParam((ActionSet is null) != (ColumnActions is null), nameof(ActionSet),
+            "Give the recourse-aware trainer exactly one of ActionSet (over the feature vector) and ColumnActions (by column name).");
         Contracts.CheckParam(double.IsFinite(RecourseWeight) && RecourseWeight >= 0, nameof(RecourseWeight),
             FormattableString.Invariant($"The recourse weight λ must be finite and ≥ 0; got {RecourseWeight}."));
         Contracts.CheckParam(Enum.IsDefined(PerturbationDirection), nameof(PerturbationDirection), $"Unknown perturbation direction {PerturbationDirection}.");

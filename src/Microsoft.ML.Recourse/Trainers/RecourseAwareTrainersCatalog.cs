@@ -50,11 +50,42 @@ public static class RecourseAwareTrainersCatalog
     }
 
     /// <summary>
+    /// Create <see cref="RecourseAwareLogisticRegressionTrainer"/> with actions named by column, which trains a linear
+    /// binary classifier that leaves one-step recourse for rejected rows; the actions bind to the feature column's
+    /// slots (named after the columns Concatenate put there) when the trainer is fitted.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="columnActions">What a person may do with each column; every mutable column needs a maximum change (in standard deviations of the features).</param>
+    /// <param name="recourseWeight">λ, the weight of the recourse term. Range: value ≥ 0.</param>
+    /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
+    /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
+    /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
+    public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
+        this RecourseCatalog.RecourseTrainers catalog,
+        ColumnActionSet columnActions,
+        double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
+        string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features,
+        int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(columnActions, nameof(columnActions));
+        return new RecourseAwareLogisticRegressionTrainer(catalog.Environment, new RecourseAwareLogisticRegressionTrainer.Options
+        {
+            ColumnActions = columnActions,
+            RecourseWeight = recourseWeight,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            NumberOfEpochs = numberOfEpochs,
+        });
+    }
+
+    /// <summary>
     /// Create <see cref="RecourseAwareLogisticRegressionTrainer"/> with advanced options, which trains a linear binary
     /// classifier whose decision boundary leaves one-step recourse for rejected rows.
     /// </summary>
     /// <param name="catalog">The binary classification catalog trainer object.</param>
-    /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
+    /// <param name="options">The trainer options; exactly one of <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> and <see cref="RecourseAwareTrainerOptionsBase.ColumnActions"/> is required.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
         this RecourseCatalog.RecourseTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
     {
@@ -108,11 +139,43 @@ public static class RecourseAwareTrainersCatalog
     }
 
     /// <summary>
+    /// Create <see cref="RecourseAwareMultilayerPerceptronTrainer"/> with actions named by column, which trains a
+    /// multilayer perceptron (by default the reference network, 2 × 100 ReLU) that leaves one-step recourse for
+    /// rejected rows; the actions bind to the feature column's slots (named after the columns Concatenate put there)
+    /// when the trainer is fitted.
+    /// </summary>
+    /// <param name="catalog">The binary classification catalog trainer object.</param>
+    /// <param name="columnActions">What a person may do with each column; every mutable column needs a maximum change (in standard deviations of the features).</param>
+    /// <param name="recourseWeight">λ, the weight of the recourse term. Range: value ≥ 0.</param>
+    /// <param name="labelColumnName">The name of the label column. The column data must be <see cref="bool"/>.</param>
+    /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
+    /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
+    public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
+        this RecourseCatalog.RecourseTrainers catalog,
+        ColumnActionSet columnActions,
+        double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
+        string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features,
+        int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        Contracts.CheckValue(columnActions, nameof(columnActions));
+        return new RecourseAwareMultilayerPerceptronTrainer(catalog.Environment, new RecourseAwareMultilayerPerceptronTrainer.Options
+        {
+            ColumnActions = columnActions,
+            RecourseWeight = recourseWeight,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            NumberOfEpochs = numberOfEpochs,
+        });
+    }
+
+    /// <summary>
     /// Create <see cref="RecourseAwareMultilayerPerceptronTrainer"/> with advanced options, which trains a multilayer
     /// perceptron with dropout that leaves one-step recourse for rejected rows.
     /// </summary>
     /// <param name="catalog">The binary classification catalog trainer object.</param>
-    /// <param name="options">The trainer options; <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> is required.</param>
+    /// <param name="options">The trainer options; exactly one of <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> and <see cref="RecourseAwareTrainerOptionsBase.ColumnActions"/> is required.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
         this RecourseCatalog.RecourseTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
     {

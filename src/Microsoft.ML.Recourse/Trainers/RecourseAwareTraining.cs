@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Models;
@@ -11,12 +12,16 @@ internal sealed class RecourseAwareTraining
 {
     public RecourseAwareTraining(RecourseAwareTrainerOptionsBase options)
     {
-        ActionSet = options.ActionSet!;
+        ActionSet = options.ActionSet;
+        ColumnActions = options.ColumnActions;
         RecourseWeight = options.RecourseWeight;
         Direction = options.PerturbationDirection;
     }
 
-    public ActionSet ActionSet { get; }
+    /// <summary>The action set over the feature vector, or <see langword="null"/> when <see cref="ColumnActions"/> is bound at fitting.</summary>
+    public ActionSet? ActionSet { get; }
+
+    public ColumnActionSet? ColumnActions { get; }
 
     public double RecourseWeight { get; }
 
@@ -24,8 +29,23 @@ internal sealed class RecourseAwareTraining
 
     // λ = 0 adds nothing to the loss or its gradient; leaving the term out also leaves the dropout draws of the
     // plain trainer untouched, so the model is the plain one bit for bit.
-    public IBatchLossTerm? CreateLossTerm(Action<string> log)
-        => RecourseWeight == 0 ? null : new RecourseLossTerm(new OneStepPerturbation(ActionSet, Direction), RecourseWeight, log);
+    public IBatchLossTerm? CreateLossTerm(Action<string> log, DataViewSchema.Column featureColumn, double[] features)
+    {
+        if (RecourseWeight == 0) return null;
+        var actions = ActionSet ?? BindColumnActions(featureColumn, features, log);
+        return new RecourseLossTerm(new OneStepPerturbation(actions, Direction), RecourseWeight, log);
+    }
+
+    // The feature vector's slots are named by its slot names (Concatenate names them after its input columns); the
+    // training perturbation uses the directions and maximum changes, in standard deviations of the features trained on.
+    private ActionSet BindColumnActions(DataViewSchema.Column featureColumn, double[] features, Action<string> log)
+    {
+        int d = ((VectorDataViewType)featureColumn.Type).Size;
+        var names = SlotNames.Of(featureColumn) ?? Enumerable.Range(0, d).Select(j => FormattableString.Invariant($"{featureColumn.Name}[{j}]")).ToArray();
+        var actions = ColumnActions!.Bind(names, [(featureColumn.Name, names)], features, boundsFromTraining: false);
+        log($"column actions bound to '{featureColumn.Name}': {string.Join(", ", actions.Features.Select(f => $"{f.Name} {f.Actionability}"))}");
+        return actions;
+    }
 
     /// <summary>
     /// θ₀ = the grid threshold with the highest validation F1 (the first maximum; a row is predicted favourable when

@@ -75,7 +75,10 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<RecourseAwarePredic
     private protected abstract TModel CreateModel(FeedForwardNetwork network, double[] parameters);
 
     /// <summary>An extra term of every step's loss (and of the validation loss), or <see langword="null"/> for none.</summary>
-    private protected virtual IBatchLossTerm? CreateLossTerm(Action<string> log) => null;
+    /// <param name="log">The trainer's log.</param>
+    /// <param name="featureColumn">The feature column being trained on (its slot names name the features).</param>
+    /// <param name="features">The training rows, row-major.</param>
+    private protected virtual IBatchLossTerm? CreateLossTerm(Action<string> log, DataViewSchema.Column featureColumn, double[] features) => null;
 
     /// <summary>Chooses the decision threshold of the fitted model; the validation rows may be empty.</summary>
     private protected virtual double SelectThreshold(TModel model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
@@ -124,7 +127,7 @@ public abstract class ScorerTrainerBase<TModel> : IEstimator<RecourseAwarePredic
         var settings = new ScorerTrainingSettings(_options.NumberOfEpochs, _options.BatchSize, _options.LearningRate, DropoutRate,
             _options.L2Regularization, _options.ShuffleEachEpoch, _seed);
         Action<string> log = message => _environment.Log(source, message);
-        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(log), _options.Progress, log);
+        var result = new ScorerTrainingEngine(network, settings).Train(training, validation, CreateLossTerm(log, featureColumn, features), _options.Progress, log);
         var model = CreateModel(network, result.Parameters);
         return new RecourseAwarePredictionTransformer<TModel>(model, FeatureColumnName, SelectThreshold(model, validationX, validationY, log));
     }

@@ -245,11 +245,41 @@ public class RecourseAwareTrainerTests
     }
 
     [Fact]
+    public void ColumnActions_BindToTheSlotNamesConcatenateGives_AndMatchAnEquivalentActionSet()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 300).Select(i => new TwoColumns { A = (float)Math.Sin(i), B = (float)Math.Cos(3 * i), Label = Math.Sin(i) + Math.Cos(3 * i) > 0 }).ToList();
+        var data = ml.Transforms.Concatenate("Features", "A", "B").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
+        var columnActions = new ColumnActionSet(ColumnDefault.Immutable, new Dictionary<string, ColumnAction> { ["A"] = new() { Direction = ColumnDirection.Increase } }, maximumChange: 0.75);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info) log.Add(e.RawMessage); };
+        var byColumn = ml.Recourse().Trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options { ColumnActions = columnActions, Seed = 3, NumberOfEpochs = 3 }).Fit(data);
+        log.Should().Contain(m => m.Contains("column actions bound to 'Features': A IncreaseOnly, B Immutable", StringComparison.Ordinal));
+
+        // The same actions as an explicit action set over the two slots, scaled by the features' standard deviations.
+        var x = Matrix(data);
+        double Std(int j) { var v = Enumerable.Range(0, x.Length / 2).Select(r => x[2 * r + j]).ToArray(); double m = v.Average(); return Math.Sqrt(v.Sum(t => (t - m) * (t - m)) / (v.Length - 1)); }
+        var explicitActions = ActionSet.CreateBuilder([new FeatureInfo("A", Actionability: FeatureActionability.IncreaseOnly), new FeatureInfo("B")], 0.75)
+            .SetStandardScale("A", Std(0)).SetStandardScale("B", Std(1)).Build();
+        var byActionSet = new MLContext(seed: 1).Recourse().Trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options { ActionSet = explicitActions, Seed = 3, NumberOfEpochs = 3 }).Fit(data);
+        byColumn.Model.Weights.Should().Equal(byActionSet.Model.Weights);
+    }
+
+    public sealed class TwoColumns
+    {
+        public float A { get; set; }
+        public float B { get; set; }
+        public bool Label { get; set; }
+    }
+
+    [Fact]
     public void Catalog_MissingActionSet_Throws()
     {
         var trainers = new MLContext(1).Recourse().Trainers;
         var act = () => trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options());
-        act.Should().Throw<ArgumentNullException>().Where(e => e.ParamName == "ActionSet");
+        act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "ActionSet").WithMessage("*exactly one of ActionSet*and ColumnActions*");
+        var both = () => trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options { ActionSet = Actions, ColumnActions = new ColumnActionSet() });
+        both.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "ActionSet");
         var flat = () => trainers.RecourseAwareLogisticRegression((ActionSet)null!);
         flat.Should().Throw<ArgumentNullException>().Where(e => e.ParamName == "actionSet");
     }
