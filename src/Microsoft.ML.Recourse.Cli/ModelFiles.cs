@@ -28,8 +28,12 @@ internal static class ModelFiles
 
     /// <summary>Loads a model (errors name the file) and its metadata (empty for a model saved by another program).</summary>
     public static ITransformer Load(RecourseCatalog recourse, string path, out IReadOnlyDictionary<string, string> metadata)
+        => Load(recourse, path, out _, out metadata);
+
+    /// <summary>Loads a model, its saved input schema and its metadata.</summary>
+    public static ITransformer Load(RecourseCatalog recourse, string path, out DataViewSchema inputSchema, out IReadOnlyDictionary<string, string> metadata)
     {
-        var model = recourse.Model.Load(path, out _);
+        var model = recourse.Model.Load(path, out inputSchema);
         metadata = new Dictionary<string, string>();
         using var zip = ZipFile.OpenRead(path);
         if (zip.GetEntry(MetadataEntry) is { } entry)

@@ -16,9 +16,11 @@ namespace Microsoft.ML.Recourse.Cli.Commands;
 using Command = System.CommandLine.Command;
 
 /// <summary>
-/// <c>recourse explain --model model.zip (--dataset NAME | --data data.csv --schema schema.json) --method
+/// <c>recourse explain --model model.zip (--dataset NAME | --data data.csv [--actions actions.json]) --method
 /// onestep|gradient|linear-ip</c>: runs a recourse generator on the rows a saved classifier rejects, prints the
 /// population audit and example actions in plain language, and optionally writes every row's recourse to a CSV file.
+/// With <c>--data</c> the file is read by header names into the model's saved input schema and the recourse is over
+/// the file's own columns: the saved pipeline's statistics are used, never the file's.
 /// </summary>
 internal static class ExplainCommand
 {
@@ -30,8 +32,9 @@ internal static class ExplainCommand
         var dataset = new Option<string?>("--dataset") { Description = "A reference data set (adult, compas, german, bail, synthetic): its test split for the model's split seed is evaluated." };
         dataset.AcceptOnlyFromAmong([.. Datasets.DatasetsCatalog.Names]);
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
-        var data = new Option<FileInfo?>("--data") { Description = "A CSV file to evaluate (all rows), read through --schema (format in docs/user-data.md)." };
-        var schema = new Option<FileInfo?>("--schema") { Description = "The JSON schema file of --data: features, actionability, label column." };
+        var data = new Option<FileInfo?>("--data") { Description = "A CSV file to evaluate (all rows), read by header names into the model's input columns." };
+        var actions = new Option<FileInfo?>("--actions") { Description = "With --data: the column action set (JSON, docs/user-data.md); default: the actions saved by recourse train, else every column free within the training range." };
+        var trainingData = new Option<FileInfo?>("--training-data") { Description = "With --data and a model saved without actions: the file whose statistics scale costs and bound changes (default: --data itself)." };
         var method = new Option<string>("--method") { Description = "The recourse generator: onestep, gradient or linear-ip.", Required = true };
         method.AcceptOnlyFromAmong("onestep", "gradient", "linear-ip");
         var direction = new Option<string?>("--direction") { Description = "onestep only: recourse (raise the model's score) or reference (the published code's sign). Default: the direction the model was trained with, else recourse." };
@@ -42,25 +45,25 @@ internal static class ExplainCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var command = new Command("explain",
             "Compute recourse for the rows a saved classifier rejects, audit it (overall and by group) and explain example actions in plain language.");
-        foreach (var option in new Option[] { model, dataset, dataDir, data, schema, method, direction, group, limit, output, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, dataset, dataDir, data, actions, trainingData, method, direction, group, limit, output, json }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () => Run(new Settings(parse.GetValue(model)!.FullName, parse.GetValue(dataset)?.ToLowerInvariant(),
-            parse.GetValue(dataDir)?.FullName, parse.GetValue(data)?.FullName, parse.GetValue(schema)?.FullName, parse.GetValue(method)!,
-            parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit), parse.GetValue(output)?.FullName, parse.GetValue(json)))));
+            parse.GetValue(dataDir)?.FullName, parse.GetValue(data)?.FullName, parse.GetValue(actions)?.FullName, parse.GetValue(trainingData)?.FullName,
+            parse.GetValue(method)!, parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit), parse.GetValue(output)?.FullName, parse.GetValue(json)))));
         return command;
     }
 
-    private sealed record Settings(string ModelPath, string? Dataset, string? DataDirectory, string? DataPath, string? SchemaPath, string Method,
-        string? Direction, string? Group, int? Limit, string? OutputPath, bool Json);
+    private sealed record Settings(string ModelPath, string? Dataset, string? DataDirectory, string? DataPath, string? ActionsPath, string? TrainingDataPath,
+        string Method, string? Direction, string? Group, int? Limit, string? OutputPath, bool Json);
 
-    /// <summary>The rows to evaluate and what recourse on them needs.</summary>
-    private sealed record Evaluation(string Source, IDataView Rows, ActionSet Actions, string? RowIdColumn);
+    /// <summary>The rows to evaluate, the model's prediction columns and the recourse transformer for them.</summary>
+    private sealed record Evaluation(string Source, IDataView Rows, ITransformer Predictor, RecourseTransformer Recourse, string? RowIdColumn);
 
     private static int Run(Settings settings)
     {
         if ((settings.Dataset is null) == (settings.DataPath is null))
-            throw new ArgumentException("Give either --dataset NAME or --data FILE --schema FILE.");
-        if (settings.DataPath is not null && settings.SchemaPath is null)
-            throw new ArgumentException("--data needs --schema (the JSON schema file; format in docs/user-data.md).");
+            throw new ArgumentException("Give either --dataset NAME or --data FILE.");
+        if (settings.DataPath is null && (settings.ActionsPath ?? settings.TrainingDataPath) is not null)
+            throw new ArgumentException("--actions and --training-data apply to --data only.");
         if (settings.Direction is not null && settings.Method != "onestep")
             throw new ArgumentException($"--direction applies to the onestep method only, not to {settings.Method}.");
         if (settings.Limit is int n && n < 1)
@@ -69,20 +72,23 @@ internal static class ExplainCommand
         var watch = Stopwatch.StartNew();
         var mlContext = new MLContext(0);
         var context = mlContext.Recourse();
-        var loaded = ModelFiles.Load(context, settings.ModelPath, out var metadata);
-        var predictor = Predictor(context, loaded, settings.ModelPath);
-        var (scorer, threshold, featureColumn) = (predictor.Model, predictor.Threshold, predictor.FeatureColumnName);
-        var evaluation = settings.Dataset is not null ? FromDataset(context, settings, metadata) : FromCsv(context, settings);
-        var rows = settings.Limit is int limit ? mlContext.Data.TakeRows(evaluation.Rows, limit) : evaluation.Rows;
-
+        var loaded = ModelFiles.Load(context, settings.ModelPath, out var inputSchema, out var metadata);
         var generator = Generator(context, settings, metadata);
-        predictor.GetOutputSchema(rows.Schema); // the model's own schema check comes first: it names the column and both types
-        var scored = loaded.Transform(rows);
-        var recourse = context.GenerateRecourse(scorer, evaluation.Actions, generator, threshold, featureColumn).Fit(scored);
+        var evaluation = settings.Dataset is not null
+            ? FromDataset(context, settings, loaded, generator, metadata)
+            : FromCsv(context, settings, loaded, inputSchema, generator, metadata);
+        var rows = settings.Limit is int limit ? mlContext.Data.TakeRows(evaluation.Rows, limit) : evaluation.Rows;
+        var recourse = evaluation.Recourse;
+        double threshold = recourse.Threshold;
+
+        evaluation.Predictor.GetOutputSchema(rows.Schema); // the model's own schema check comes first: it names the column and both types
+        var scored = evaluation.Predictor.Transform(rows);
+        // The recourse columns are computed lazily; the cache computes them once, together, for every later read.
         var generation = Stopwatch.StartNew();
-        var transformed = recourse.Transform(scored);
-        double generationSeconds = generation.Elapsed.TotalSeconds;
+        var transformed = mlContext.Data.Cache(recourse.Transform(scored),
+            DefaultColumnNames.RecourseDelta, DefaultColumnNames.RecourseCost, DefaultColumnNames.HasRecourse, DefaultColumnNames.RecourseStatus);
         var audit = context.Audit(transformed, settings.Group);
+        double generationSeconds = generation.Elapsed.TotalSeconds;
         var explanations = recourse.ExplainAll(transformed);
         double? secondsPerRow = audit.Overall.Negatives == 0 ? null : generationSeconds / audit.Overall.Negatives;
 
@@ -110,14 +116,11 @@ internal static class ExplainCommand
     }
 
     private static RecourseAwarePredictionTransformer<ScorerModelParameters> Predictor(RecourseCatalog context, ITransformer model, string path)
-        => context.Model.GetTransformers(model).LastOrDefault() switch
-        {
-            RecourseAwarePredictionTransformer<LogisticRegressionModelParameters> p => new(p.Model, p.FeatureColumnName, p.Threshold),
-            RecourseAwarePredictionTransformer<MultilayerPerceptronModelParameters> p => new(p.Model, p.FeatureColumnName, p.Threshold),
-            _ => throw new InvalidOperationException($"The model in '{path}' holds no classifier trained by recourse train (a RecourseAwarePredictionTransformer)."),
-        };
+        => context.Model.GetTransformers(model).OfType<IScorerPrediction>().LastOrDefault() is { } p
+            ? new RecourseAwarePredictionTransformer<ScorerModelParameters>(p.Scorer, p.FeatureColumnName, p.Threshold)
+            : throw new InvalidOperationException($"The model in '{path}' holds no classifier trained by recourse train --dataset (a RecourseAwarePredictionTransformer over a feature column).");
 
-    private static Evaluation FromDataset(RecourseCatalog context, Settings settings, IReadOnlyDictionary<string, string> metadata)
+    private static Evaluation FromDataset(RecourseCatalog context, Settings settings, ITransformer loaded, IRecourseGenerator generator, IReadOnlyDictionary<string, string> metadata)
     {
         string name = settings.Dataset!;
         if (metadata.TryGetValue(MetadataKeys.Dataset, out var trainedOn) && !string.Equals(trainedOn, name, StringComparison.OrdinalIgnoreCase))
@@ -127,14 +130,36 @@ internal static class ExplainCommand
             ? double.Parse(change, CultureInfo.InvariantCulture)
             : Datasets.RecourseDataset.DefaultMaximumChange;
         var data = context.Datasets.Load(name, splitSeed, settings.DataDirectory);
-        return new Evaluation(FormattableString.Invariant($"{data.Name} test split (split seed {splitSeed})"), data.TestSet,
-            ActionSet.FromFeatures(data.Features, maximumChange), Datasets.RecourseDataset.RowIdColumnName);
+        var predictor = Predictor(context, loaded, settings.ModelPath);
+        var recourse = context.GenerateRecourse(predictor.Model, ActionSet.FromFeatures(data.Features, maximumChange), generator, predictor.Threshold, predictor.FeatureColumnName)
+            .Fit(data.TestSet);
+        return new Evaluation(FormattableString.Invariant($"{data.Name} test split (split seed {splitSeed})"), data.TestSet, predictor, recourse, Datasets.RecourseDataset.RowIdColumnName);
     }
 
-    private static Evaluation FromCsv(RecourseCatalog context, Settings settings)
+    // A CSV file, read into the model's own input columns: the saved model's parts other than its recourse transformer
+    // score it, and the recourse is over the file's columns (the recourse transformer saved with the model, or one
+    // bound now to the file's columns).
+    private static Evaluation FromCsv(RecourseCatalog context, Settings settings, ITransformer loaded, DataViewSchema inputSchema,
+        IRecourseGenerator generator, IReadOnlyDictionary<string, string> metadata)
     {
-        var data = context.Datasets.LoadCsv(settings.DataPath!, settings.SchemaPath!);
-        return new Evaluation(data.ToString(), data.Data, data.ActionSet, Datasets.RecourseDataset.RowIdColumnName);
+        var rows = context.Datasets.LoadCsv(settings.DataPath!, inputSchema);
+        var parts = Persistence.SavedForm.Parts(loaded, context.Environment);
+        var predictor = new TransformerChain<ITransformer>(parts.Where(p => p is not RecourseTransformer).ToArray());
+        var saved = parts.OfType<RecourseTransformer>().LastOrDefault();
+        RecourseTransformer recourse;
+        if (saved is not null && settings.ActionsPath is null)
+        {
+            recourse = saved.WithGenerator(generator);
+        }
+        else
+        {
+            var actions = settings.ActionsPath is not null
+                ? ColumnActionSet.FromJson(File.ReadAllText(settings.ActionsPath), Path.GetFileName(settings.ActionsPath))
+                : metadata.TryGetValue(MetadataKeys.Actions, out var json) ? ColumnActionSet.FromJson(json, "the model's saved actions") : new ColumnActionSet();
+            var statistics = settings.TrainingDataPath is null ? rows : context.Datasets.LoadCsv(settings.TrainingDataPath, inputSchema);
+            recourse = context.GenerateRecourse(predictor, actions, generator).Fit(statistics);
+        }
+        return new Evaluation(FormattableString.Invariant($"{Path.GetFileName(settings.DataPath)} ({DataViews.RowCount(rows)} rows)"), rows, predictor, recourse, null);
     }
 
     private static IRecourseGenerator Generator(RecourseCatalog context, Settings settings, IReadOnlyDictionary<string, string> metadata)
@@ -158,7 +183,7 @@ internal static class ExplainCommand
     private static List<Example> Examples(IDataView transformed, Evaluation evaluation, IReadOnlyList<RecourseExplanation?> explanations)
     {
         var status = transformed.GetColumn<string>(DefaultColumnNames.RecourseStatus).ToArray();
-        var probability = transformed.GetColumn<float>(DefaultColumnNames.Probability).ToArray();
+        var probability = ProbabilityOrScore(transformed);
         var cost = transformed.GetColumn<float>(DefaultColumnNames.RecourseCost).ToArray();
         var ids = RowIds(transformed, evaluation);
         var examples = new List<Example>();
@@ -171,6 +196,10 @@ internal static class ExplainCommand
         return examples;
     }
 
+    // ML.NET's uncalibrated classifiers (averaged perceptron, linear SVM) give a score and no probability.
+    private static float[] ProbabilityOrScore(IDataView transformed)
+        => transformed.GetColumn<float>(transformed.Schema.GetColumnOrNull(DefaultColumnNames.Probability) is null ? DefaultColumnNames.Score : DefaultColumnNames.Probability).ToArray();
+
     private static int[] RowIds(IDataView transformed, Evaluation evaluation)
         => evaluation.RowIdColumn is { } name && transformed.Schema.GetColumnOrNull(name) is not null
             ? transformed.GetColumn<int>(name).ToArray()
@@ -178,9 +207,9 @@ internal static class ExplainCommand
 
     private static string ToCsv(IDataView transformed, Evaluation evaluation, IReadOnlyList<RecourseExplanation?> explanations)
     {
-        var features = evaluation.Actions.Features;
+        var features = evaluation.Recourse.ActionSet.Features;
         var ids = RowIds(transformed, evaluation);
-        var probability = transformed.GetColumn<float>(DefaultColumnNames.Probability).ToArray();
+        var probability = ProbabilityOrScore(transformed);
         var predicted = transformed.GetColumn<bool>(DefaultColumnNames.PredictedLabel).ToArray();
         var has = transformed.GetColumn<bool>(DefaultColumnNames.HasRecourse).ToArray();
         var status = transformed.GetColumn<string>(DefaultColumnNames.RecourseStatus).ToArray();

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
@@ -36,13 +37,16 @@ internal static class TrainCommand
         public const string BatchSize = "batchSize";
         public const string LearningRate = "learningRate";
         public const string SelectedEpoch = "selectedEpoch";
+        public const string Actions = "actions";
+        public const string Data = "data";
+        public const string Label = "label";
     }
 
     private const double LearningRate = 0.002;
 
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "The data set: adult, compas, german, bail or synthetic.", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "A reference data set: adult, compas, german, bail or synthetic (or give --data)." };
         dataset.AcceptOnlyFromAmong([.. DatasetsCatalog.Names]);
         var model = new Option<string>("--model") { Description = "The model: logistic or mlp (2 × 100 ReLU, dropout 0.3).", Required = true };
         model.AcceptOnlyFromAmong("logistic", "mlp");
@@ -60,29 +64,40 @@ internal static class TrainCommand
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
         var output = new Option<FileInfo>("--out") { Description = "The model file to write (zip).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables (progress goes to standard error)." };
+        var data = new Option<FileInfo?>("--data") { Description = "Your own CSV file (header line; numeric columns are features) instead of --dataset." };
+        var label = new Option<string?>("--label") { Description = "With --data: the label column." };
+        var positive = new Option<string?>("--positive") { Description = "With --data: the favourable label value (default: 1 or true)." };
+        var actions = new Option<FileInfo?>("--actions") { Description = "With --data: the column action set (JSON, docs/user-data.md); default: every numeric column free, at most 0.75 standard deviations." };
         var command = new Command("train",
-            "Train a recourse-aware classifier (Ross, Lakkaraju & Bastani, NeurIPS 2021) on a reference data set with the paper's settings and save it.");
-        foreach (var option in new Option[] { dataset, model, lambda, direction, seed, splitSeed, epochs, batchSize, dataDir, output, json }) command.Options.Add(option);
+            "Train a recourse-aware classifier (Ross, Lakkaraju & Bastani, NeurIPS 2021) on a reference data set with the paper's settings, or on your own CSV file, and save it as an ML.NET model.");
+        foreach (var option in new Option[] { dataset, data, label, positive, actions, model, lambda, direction, seed, splitSeed, epochs, batchSize, dataDir, output, json })
+            command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
-                var settings = new Settings(parse.GetValue(dataset)!.ToLowerInvariant(), parse.GetValue(model)!, parse.GetValue(lambda),
+                var settings = new Settings(parse.GetValue(dataset)?.ToLowerInvariant(), parse.GetValue(model)!, parse.GetValue(lambda),
                     parse.GetValue(direction) == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse,
                     parse.GetValue(seed), parse.GetValue(splitSeed), parse.GetValue(epochs), parse.GetValue(batchSize),
-                    parse.GetValue(dataDir)?.FullName, parse.GetValue(output)!.FullName, parse.GetValue(json));
-                return Run(settings);
+                    parse.GetValue(dataDir)?.FullName, parse.GetValue(output)!.FullName, parse.GetValue(json),
+                    parse.GetValue(data)?.FullName, parse.GetValue(label), parse.GetValue(positive), parse.GetValue(actions)?.FullName);
+                if ((settings.Dataset is null) == (settings.DataPath is null)) throw new ArgumentException("Give either --dataset NAME or --data FILE --label COLUMN.");
+                if (settings.DataPath is null && (settings.Label ?? settings.Positive ?? settings.ActionsPath) is not null)
+                    throw new ArgumentException("--label, --positive and --actions apply to --data only.");
+                if (settings.DataPath is not null && settings.Label is null) throw new ArgumentException("--data needs --label COLUMN (the label column of the file).");
+                return settings.DataPath is null ? Run(settings) : RunCsv(settings);
         }));
         return command;
     }
 
-    private sealed record Settings(string Dataset, string Model, double Lambda, PerturbationDirection Direction, int Seed, int SplitSeed,
-        int? Epochs, int? BatchSize, string? DataDirectory, string OutputPath, bool Json);
+    private sealed record Settings(string? Dataset, string Model, double Lambda, PerturbationDirection Direction, int Seed, int SplitSeed,
+        int? Epochs, int? BatchSize, string? DataDirectory, string OutputPath, bool Json,
+        string? DataPath = null, string? Label = null, string? Positive = null, string? ActionsPath = null);
 
     private static int Run(Settings settings)
     {
         var watch = Stopwatch.StartNew();
         var mlContext = new MLContext(settings.Seed);
         var context = mlContext.Recourse();
-        var data = context.Datasets.Load(settings.Dataset, settings.SplitSeed, settings.DataDirectory);
+        var data = context.Datasets.Load(settings.Dataset!, settings.SplitSeed, settings.DataDirectory);
         var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
         bool german = settings.Dataset == "german";
         int epochs = settings.Epochs ?? (german ? 50 : 15);
@@ -119,7 +134,7 @@ internal static class TrainCommand
 
         var metadata = new Dictionary<string, string>
         {
-            [MetadataKeys.Dataset] = settings.Dataset,
+            [MetadataKeys.Dataset] = settings.Dataset!,
             [MetadataKeys.SplitSeed] = Invariant(settings.SplitSeed),
             [MetadataKeys.Seed] = Invariant(settings.Seed),
             [MetadataKeys.Model] = settings.Model,
@@ -158,6 +173,85 @@ internal static class TrainCommand
         WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }
+
+    // Your own CSV: the numeric columns are concatenated and standardised with the training part's statistics (saved in
+    // the model), the classifier is trained with the column actions, and a recourse transformer bound to the file's
+    // columns (with the training part's statistics) is saved behind it.
+    private static int RunCsv(Settings settings)
+    {
+        var watch = Stopwatch.StartNew();
+        var mlContext = new MLContext(settings.Seed);
+        var context = mlContext.Recourse();
+        var csv = context.Datasets.LoadCsv(settings.DataPath!, settings.Label, settings.Positive);
+        Contracts.Check(csv.NumericColumns.Count > 0, $"'{settings.DataPath}' has no numeric column besides the label to train on.");
+        var actions = settings.ActionsPath is null
+            ? new ColumnActionSet(ColumnDefault.Free, null, DefaultMaximumChange)
+            : ColumnActionSet.FromJson(File.ReadAllText(settings.ActionsPath), Path.GetFileName(settings.ActionsPath));
+        if (actions.MaximumChange is null) actions = new ColumnActionSet(actions.Default, actions.Columns, DefaultMaximumChange);
+        var split = mlContext.Data.TrainTestSplit(csv.Data, testFraction: 0.2, seed: settings.SplitSeed);
+        var featurize = mlContext.Transforms.Concatenate(DefaultColumnNames.Features, [.. csv.NumericColumns])
+            .Append(mlContext.Transforms.NormalizeMeanVariance(DefaultColumnNames.Features)).Fit(split.TrainSet);
+        var training = featurize.Transform(split.TrainSet);
+        var heldOut = featurize.Transform(split.TestSet);
+        int epochs = settings.Epochs ?? 15, batchSize = settings.BatchSize ?? 10;
+        if (!settings.Json)
+            WriteLine(FormattableString.Invariant($"{csv}; model {settings.Model}, λ = {settings.Lambda}, {epochs} epochs, batch {batchSize}; features {string.Join(", ", csv.NumericColumns)}"));
+        var reports = new List<TrainingProgress>();
+        var progressOut = settings.Json ? Console.Error : Console.Out;
+        var progress = new Reporter(report => { reports.Add(report); progressOut.WriteLine(EpochLine(report)); });
+        var trainers = context.Trainers;
+        ITransformer predictor = settings.Model == "logistic"
+            ? trainers.RecourseAwareLogisticRegression(new RecourseAwareLogisticRegressionTrainer.Options
+            {
+                ColumnActions = actions, RecourseWeight = settings.Lambda, PerturbationDirection = settings.Direction,
+                NumberOfEpochs = epochs, BatchSize = batchSize, LearningRate = LearningRate, Seed = settings.Seed, Progress = progress,
+            }).Fit(training, heldOut)
+            : trainers.RecourseAwareMultilayerPerceptron(new RecourseAwareMultilayerPerceptronTrainer.Options
+            {
+                ColumnActions = actions, RecourseWeight = settings.Lambda, PerturbationDirection = settings.Direction,
+                NumberOfEpochs = epochs, BatchSize = batchSize, LearningRate = LearningRate, Seed = settings.Seed, Progress = progress,
+            }).Fit(training, heldOut);
+        var model = featurize.Append(predictor);
+        var recourse = context.GenerateRecourse(model, actions, context.Generators.OneStep(settings.Direction)).Fit(split.TrainSet);
+        var metrics = mlContext.BinaryClassification.EvaluateNonCalibrated(predictor.Transform(heldOut));
+        double threshold = recourse.Threshold;
+        var metadata = new Dictionary<string, string>
+        {
+            [MetadataKeys.Data] = Path.GetFileName(settings.DataPath!),
+            [MetadataKeys.Label] = settings.Label!,
+            [MetadataKeys.SplitSeed] = Invariant(settings.SplitSeed),
+            [MetadataKeys.Seed] = Invariant(settings.Seed),
+            [MetadataKeys.Model] = settings.Model,
+            [MetadataKeys.Lambda] = Invariant(settings.Lambda),
+            [MetadataKeys.Direction] = DirectionName(settings.Direction),
+            [MetadataKeys.Threshold] = Invariant(threshold),
+            [MetadataKeys.Epochs] = Invariant(epochs),
+            [MetadataKeys.BatchSize] = Invariant(batchSize),
+            [MetadataKeys.LearningRate] = Invariant(LearningRate),
+            [MetadataKeys.SelectedEpoch] = Invariant(reports.Last(r => r.IsBest).Epoch),
+            [MetadataKeys.Actions] = actions.ToJson(),
+        };
+        var inputSchema = mlContext.Transforms.DropColumns(DefaultColumnNames.Label, settings.Label!).Fit(csv.Data).Transform(csv.Data).Schema;
+        ModelFiles.Save(mlContext, model.Append(recourse), inputSchema, settings.OutputPath, metadata);
+        if (settings.Json)
+        {
+            var result = new JsonObject
+            {
+                ["data"] = settings.DataPath, ["label"] = settings.Label, ["model"] = settings.Model, ["lambda"] = settings.Lambda,
+                ["direction"] = DirectionName(settings.Direction), ["features"] = new JsonArray(csv.NumericColumns.Select(c => (JsonNode)c).ToArray()),
+                ["threshold"] = threshold, ["heldOut"] = new JsonObject { ["rows"] = DataViews.RowCount(heldOut), ["accuracy"] = metrics.Accuracy, ["f1"] = metrics.F1Score },
+                ["trainingSeconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3), ["out"] = settings.OutputPath,
+            };
+            Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+        WriteLine(FormattableString.Invariant($"held-out rows: {DataViews.RowCount(heldOut)}, accuracy {F(metrics.Accuracy)}, F1 {F(metrics.F1Score)}; θ₀ = {threshold:0.###}"));
+        WriteLine($"wrote {settings.OutputPath} (explain it with: recourse explain --model {settings.OutputPath} --data FILE --method linear-ip)");
+        WriteLine(FormattableString.Invariant($"Time taken: {watch.Elapsed.TotalSeconds:0.0} s"));
+        return 0;
+    }
+
+    private const double DefaultMaximumChange = Datasets.RecourseDataset.DefaultMaximumChange;
 
     private static (ITransformer Transformer, ScorerModelParameters Model, double Threshold) Fit(RecourseCatalog context, Settings settings, RecourseDataset data, ActionSet actions,
         int epochs, int batchSize, IProgress<TrainingProgress> progress)

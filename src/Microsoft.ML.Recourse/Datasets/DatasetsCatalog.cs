@@ -158,27 +158,39 @@ public sealed class DatasetsCatalog
     }
 
     /// <summary>
-    /// Loads a user's comma-separated data file (first line a header) through a JSON schema file that names the
-    /// features, how each may change, whether to standardise it, the one-hot groups and the label column; the format
-    /// is documented in <c>docs/user-data.md</c>.
+    /// Loads a user's comma-separated file (first line a header; fields may be quoted) with ML.NET's text loader:
+    /// columns whose every value is a number are <see cref="float"/>, the others text; a named label column becomes
+    /// <c>Label</c> (<see cref="bool"/>).
     /// </summary>
-    /// <param name="dataPath">The data file.</param>
-    /// <param name="schemaPath">The schema file.</param>
-    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    /// <exception cref="FormatException">
-    /// The schema is malformed (the message names the entry, e.g. an unknown actionability), names a column the data
-    /// file lacks, or a cell cannot be read (the message names the file, line and column).
-    /// </exception>
-    public CsvDataset LoadCsv(string dataPath, string schemaPath)
+    /// <param name="path">The file.</param>
+    /// <param name="labelColumnName">The label column, or <see langword="null"/> for data without labels.</param>
+    /// <param name="positiveLabel">The favourable label value, or <see langword="null"/> when the labels are 0/1 or true/false.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FormatException">The header is empty or repeats a column.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The label column is missing, or its values do not say which is favourable.</exception>
+    public CsvData LoadCsv(string path, string? labelColumnName = null, string? positiveLabel = null)
     {
-        Contracts.CheckValue(dataPath, nameof(dataPath));
-        Contracts.CheckValue(schemaPath, nameof(schemaPath));
-        foreach (var path in new[] { dataPath, schemaPath })
-            if (!File.Exists(path)) throw new FileNotFoundException($"File '{Path.GetFullPath(path)}' does not exist.", path);
-        var dataset = CsvDataset.Load(dataPath, schemaPath);
-        _environment.Log(nameof(DatasetsCatalog), dataset.ToString());
-        return dataset;
+        Contracts.CheckValue(path, nameof(path));
+        var data = CsvData.Load(MlContext, path, labelColumnName, positiveLabel);
+        _environment.Log(nameof(DatasetsCatalog), data.ToString());
+        return data;
     }
+
+    /// <summary>
+    /// Loads a comma-separated file into a model's input schema, matching columns by header name (order and extra
+    /// columns do not matter). Schema columns the file lacks are left out, so the model's own schema check names any it
+    /// needs; a numeric column whose cell is not a number reads as NaN, which scoring and recourse reject naming the row.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="inputSchema">The schema the model was saved with (from <c>mlContext.Model.Load</c>).</param>
+    public IDataView LoadCsv(string path, DataViewSchema inputSchema)
+    {
+        Contracts.CheckValue(path, nameof(path));
+        Contracts.CheckValue(inputSchema, nameof(inputSchema));
+        return CsvData.LoadInto(MlContext, path, inputSchema);
+    }
+
+    private MLContext MlContext => (MLContext)_environment.Host;
 
     /// <summary>Gets the names <see cref="LoadShift"/> accepts: the three model-update experiments of Upadhyay, Joshi &amp; Lakkaraju (2021).</summary>
     public static IReadOnlyList<string> ShiftNames { get; } = ["german-correction", "sba-temporal", "student-geospatial"];

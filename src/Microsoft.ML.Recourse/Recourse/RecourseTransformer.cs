@@ -104,6 +104,11 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
         return new ComposedRowToRowMapper(first, new RowToRowMapper(CreateMapper(first.OutputSchema, nameof(inputSchema))));
     }
 
+    /// <summary>Returns a transformer with the same model, threshold, actions and inputs and another generator.</summary>
+    /// <param name="generator">The recourse generator.</param>
+    public RecourseTransformer WithGenerator(IRecourseGenerator generator)
+        => new(_environment, Model, ActionSet, Contracts.CheckValue(generator, nameof(generator)), Threshold, _inputs, IncludedModel);
+
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
         if (IncludedModel is null) SavedForm.Save(this, ctx);

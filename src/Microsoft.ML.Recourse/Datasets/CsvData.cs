@@ -1,0 +1,134 @@
+using System.Globalization;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Recourse.Datasets;
+
+/// <summary>
+/// A user's comma-separated file loaded with ML.NET's text loader by its header: columns whose every value is a number
+/// are <see cref="float"/>, the others text, and the label column (when named) becomes <c>Label</c>
+/// (<see cref="bool"/>). Created by <see cref="DatasetsCatalog.LoadCsv(string, string?, string?)"/>.
+/// </summary>
+public sealed class CsvData
+{
+    internal CsvData(string path, IDataView data, IReadOnlyList<string> numericColumns, IReadOnlyList<string> textColumns, string? labelColumnName, int rowCount)
+    {
+        Path = path;
+        Data = data;
+        NumericColumns = numericColumns;
+        TextColumns = textColumns;
+        LabelColumnName = labelColumnName;
+        RowCount = rowCount;
+    }
+
+    /// <summary>Gets the file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets every row: the file's columns by their header names (and <c>Label</c> when a label column was named).</summary>
+    public IDataView Data { get; }
+
+    /// <summary>Gets the numeric columns other than the label, in file order.</summary>
+    public IReadOnlyList<string> NumericColumns { get; }
+
+    /// <summary>Gets the text columns other than the label, in file order.</summary>
+    public IReadOnlyList<string> TextColumns { get; }
+
+    /// <summary>Gets the label column's name in the file, or <see langword="null"/>.</summary>
+    public string? LabelColumnName { get; }
+
+    /// <summary>Gets the number of data rows.</summary>
+    public int RowCount { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant(
+        $"{System.IO.Path.GetFileName(Path)}: {RowCount} rows, {NumericColumns.Count} numeric and {TextColumns.Count} text columns{(LabelColumnName is null ? "" : $", label '{LabelColumnName}'")}");
+
+    internal static CsvData Load(MLContext mlContext, string path, string? labelColumnName, string? positiveLabel)
+    {
+        var header = Header(path);
+        var text = mlContext.Data.CreateTextLoader(header.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray(),
+            separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+        var values = header.Select(name => ColumnChecks.ReadText(text, text.Schema[name])).ToArray();
+        int rows = values.Length == 0 ? 0 : values[0].Length;
+        Contracts.Check(rows > 0, $"'{path}' has a header but no data rows.");
+        int label = -1;
+        if (labelColumnName is not null)
+        {
+            label = Array.IndexOf(header, labelColumnName);
+            if (label < 0)
+                throw new ArgumentOutOfRangeException(nameof(labelColumnName), $"'{path}' has no column '{labelColumnName}'; its columns are: {string.Join(", ", header)}.");
+        }
+        bool IsNumber(string v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
+        var numeric = Enumerable.Range(0, header.Length).Where(i => i != label && values[i].All(v => v.Length == 0 || IsNumber(v)) && values[i].Any(v => v.Length > 0)).ToArray();
+        var columns = header.Select((name, i) => new TextLoader.Column(name, numeric.Contains(i) ? DataKind.Single : DataKind.String, i)).ToArray();
+        var data = mlContext.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+        if (label >= 0) data = WithLabel(mlContext, data, labelColumnName!, values[label], positiveLabel, path);
+        return new CsvData(path, data,
+            numeric.Select(i => header[i]).ToArray(),
+            Enumerable.Range(0, header.Length).Where(i => i != label && !numeric.Contains(i)).Select(i => header[i]).ToArray(),
+            labelColumnName, rows);
+    }
+
+    /// <summary>
+    /// Loads a file into a model's input schema by header name. Schema columns the file lacks are left out: the model's
+    /// own schema check then names any it needs (a label column, say, is not needed to score).
+    /// </summary>
+    internal static IDataView LoadInto(MLContext mlContext, string path, DataViewSchema schema)
+    {
+        var header = Header(path);
+        var columns = new List<TextLoader.Column>();
+        foreach (var column in schema.Where(c => !c.IsHidden))
+        {
+            int index = Array.IndexOf(header, column.Name);
+            if (index < 0) continue;
+            var kind = column.Type switch
+            {
+                BooleanDataViewType => DataKind.Boolean,
+                TextDataViewType => DataKind.String,
+                NumberDataViewType n when n == NumberDataViewType.Single => DataKind.Single,
+                NumberDataViewType n when n == NumberDataViewType.Double => DataKind.Double,
+                NumberDataViewType n when n == NumberDataViewType.Int32 => DataKind.Int32,
+                NumberDataViewType n when n == NumberDataViewType.Int64 => DataKind.Int64,
+                _ => throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"The model reads column '{column.Name}' as {column.Type}, which a CSV file cannot hold by name; give a data set or an IDataView instead."),
+            };
+            columns.Add(new TextLoader.Column(column.Name, kind, index));
+        }
+        Contracts.CheckParam(columns.Count > 0, nameof(path), $"'{path}' has none of the model's input columns ({string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}); its columns are: {string.Join(", ", header)}.");
+        return mlContext.Data.CreateTextLoader(columns.ToArray(), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+    }
+
+    private static string[] Header(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"File '{System.IO.Path.GetFullPath(path)}' does not exist.", path);
+        using var reader = DelimitedTextReader.Open(path, ',');
+        var header = reader.ReadRecord() ?? throw new FormatException($"'{path}' is empty: it has no header line.");
+        var names = header.Select(h => h.Trim()).ToArray();
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new FormatException($"'{path}': the header names column '{duplicate.Key}' twice.");
+        if (names.Any(n => n.Length == 0)) throw new FormatException($"'{path}': a header field is empty.");
+        return names;
+    }
+
+    // The label as Boolean: the positive value is true and every other value false; without one, the values must be
+    // 0/1 or true/false.
+    private static IDataView WithLabel(MLContext mlContext, IDataView data, string labelColumn, string[] values, string? positiveLabel, string path)
+    {
+        var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
+        if (positiveLabel is null)
+        {
+            var allowed = new[] { "0", "1", "true", "false", "True", "False" };
+            var other = distinct.FirstOrDefault(v => !allowed.Contains(v));
+            if (other is not null)
+                throw new ArgumentOutOfRangeException(nameof(positiveLabel),
+                    $"The label column '{labelColumn}' of '{path}' holds '{other}'; name the favourable value (values: {string.Join(", ", distinct.Take(10))}).");
+            positiveLabel = distinct.Contains("1") || distinct.Contains("0") ? "1" : distinct.FirstOrDefault(v => v.Equals("true", StringComparison.OrdinalIgnoreCase)) ?? "true";
+        }
+        else if (!distinct.Contains(positiveLabel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(positiveLabel),
+                $"The label column '{labelColumn}' of '{path}' never holds '{positiveLabel}'; its values are: {string.Join(", ", distinct.Take(10))}.");
+        }
+        var map = distinct.Select(v => new KeyValuePair<string, bool>(v, v == positiveLabel)).ToArray();
+        return mlContext.Transforms.Conversion.MapValue(DefaultColumnNames.Label, map, labelColumn).Fit(data).Transform(data);
+    }
+}
