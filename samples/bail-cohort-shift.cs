@@ -7,6 +7,7 @@
 // rows repeat a training row. For each seed and λ this trains the reference model (as `recourse reproduce ross2021`
 // does) and prints validation and test metrics at θ₀, then the test metrics with FOLLOW set to the training mean.
 // Run from the repository root: dotnet run samples/bail-cohort-shift.cs
+using Microsoft.ML.Recourse.Models;
 using Microsoft.ML;
 using System.Globalization;
 using Microsoft.ML.Recourse;

@@ -73,24 +73,5 @@ namespace Microsoft.ML.Recourse
         public RecourseModelCatalog Model { get; }
 
         internal RecourseEnvironment Environment { get; }
-
-        /// <summary>
-        /// The instantiator of the recourse-aware trainers; each attaches as an extension method (as ML.NET's trainers
-        /// attach to <c>BinaryClassificationTrainers</c>).
-        /// </summary>
-        public sealed class RecourseTrainers
-        {
-            internal RecourseTrainers(RecourseEnvironment environment) => Environment = environment;
-
-            internal RecourseEnvironment Environment { get; }
-        }
-
-        /// <summary>The instantiator of <see cref="IRecourseGenerator"/>s; each algorithm attaches as an extension method.</summary>
-        public sealed class RecourseGenerators
-        {
-            internal RecourseGenerators(RecourseEnvironment environment) => Environment = environment;
-
-            internal RecourseEnvironment Environment { get; }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.ModelUpdates;
 using Microsoft.ML;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.Recourse.Actions;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.ModelUpdates;
 using Microsoft.ML;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Datasets;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Models;
 namespace Microsoft.ML.Recourse.Evaluation;
 
 /// <summary>

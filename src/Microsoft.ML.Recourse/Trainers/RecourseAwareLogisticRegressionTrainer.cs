@@ -12,8 +12,8 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [RecourseAwareLogisticRegression](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Int32,System.Int32,System.Double))
-/// or [RecourseAwareLogisticRegression(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareLogisticRegressionTrainer.Options)).
+/// To create this trainer, use [RecourseAwareLogisticRegression](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.RecourseTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Int32,System.Int32,System.Double))
+/// or [RecourseAwareLogisticRegression(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(Microsoft.ML.Recourse.RecourseTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareLogisticRegressionTrainer.Options)).
 ///
 /// ### Trainer Characteristics
 /// | | |
@@ -29,8 +29,8 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// selection and threshold choice, with no hidden layer and no dropout.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseCatalog.RecourseTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, int, int, double)"/>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseCatalog.RecourseTrainers, Options)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, int, int, double)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseTrainers, Options)"/>
 public sealed class RecourseAwareLogisticRegressionTrainer : ScorerTrainerBase<LogisticRegressionModelParameters>
 {
     private readonly RecourseAwareTraining _recourse;
@@ -60,7 +60,7 @@ public sealed class RecourseAwareLogisticRegressionTrainer : ScorerTrainerBase<L
     private protected override double SelectThreshold(LogisticRegressionModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);
 
-    /// <summary>Options for the <see cref="RecourseAwareLogisticRegressionTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseCatalog.RecourseTrainers, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="RecourseAwareLogisticRegressionTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareLogisticRegression(RecourseTrainers, Options)"/>.</summary>
     public sealed class Options : RecourseAwareTrainerOptionsBase
     {
     }

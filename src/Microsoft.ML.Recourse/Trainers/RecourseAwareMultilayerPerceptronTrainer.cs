@@ -12,8 +12,8 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
-/// or [RecourseAwareMultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseCatalog.RecourseTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer.Options)).
+/// To create this trainer, use [RecourseAwareMultilayerPerceptron](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseTrainers,Microsoft.ML.Recourse.Actions.ActionSet,System.Double,Microsoft.ML.Recourse.Actions.PerturbationDirection,System.String,System.String,System.Collections.Generic.IReadOnlyList{System.Int32},System.Int32,System.Int32,System.Double))
+/// or [RecourseAwareMultilayerPerceptron(Options)](xref:Microsoft.ML.Recourse.RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(Microsoft.ML.Recourse.RecourseTrainers,Microsoft.ML.Recourse.Trainers.RecourseAwareMultilayerPerceptronTrainer.Options)).
 ///
 /// ### Trainer Characteristics
 /// | | |
@@ -38,8 +38,8 @@ namespace Microsoft.ML.Recourse.Trainers;
 /// model of <xref:Microsoft.ML.Recourse.Trainers.MultilayerPerceptronTrainer> for the same seed; only θ₀ differs.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, IReadOnlyList{int}, int, int, double)"/>
-/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Options)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseTrainers, Actions.ActionSet, double, PerturbationDirection, string, string, IReadOnlyList{int}, int, int, double)"/>
+/// <seealso cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseTrainers, Options)"/>
 public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase<MultilayerPerceptronModelParameters>
 {
     private readonly RecourseAwareTraining _recourse;
@@ -78,7 +78,7 @@ public sealed class RecourseAwareMultilayerPerceptronTrainer : ScorerTrainerBase
     private protected override double SelectThreshold(MultilayerPerceptronModelParameters model, double[] validationFeatures, bool[] validationLabels, Action<string> log)
         => RecourseAwareTraining.SelectThreshold(model, validationFeatures, validationLabels, log);
 
-    /// <summary>Options for the <see cref="RecourseAwareMultilayerPerceptronTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseCatalog.RecourseTrainers, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="RecourseAwareMultilayerPerceptronTrainer"/>, used by <see cref="RecourseAwareTrainersCatalog.RecourseAwareMultilayerPerceptron(RecourseTrainers, Options)"/>.</summary>
     public sealed class Options : RecourseAwareTrainerOptionsBase
     {
         /// <summary>

@@ -24,7 +24,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
     /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
-        this RecourseCatalog.RecourseTrainers catalog,
+        this RecourseTrainers catalog,
         ActionSet actionSet,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
@@ -61,7 +61,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
     /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
-        this RecourseCatalog.RecourseTrainers catalog,
+        this RecourseTrainers catalog,
         ColumnActionSet columnActions,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         string labelColumnName = DefaultColumnNames.Label,
@@ -87,7 +87,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="catalog">The binary classification catalog trainer object.</param>
     /// <param name="options">The trainer options; exactly one of <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> and <see cref="RecourseAwareTrainerOptionsBase.ColumnActions"/> is required.</param>
     public static RecourseAwareLogisticRegressionTrainer RecourseAwareLogisticRegression(
-        this RecourseCatalog.RecourseTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
+        this RecourseTrainers catalog, RecourseAwareLogisticRegressionTrainer.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
@@ -110,7 +110,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="batchSize">The number of rows per Adam step. Range: value ≥ 1.</param>
     /// <param name="learningRate">Adam's learning rate. Range: value &gt; 0.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
-        this RecourseCatalog.RecourseTrainers catalog,
+        this RecourseTrainers catalog,
         ActionSet actionSet,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         PerturbationDirection perturbationDirection = RecourseAwareTrainerOptionsBase.RecourseDefaults.PerturbationDirection,
@@ -151,7 +151,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="featureColumnName">The name of the feature column. The column data must be a known-sized vector of <see cref="float"/>.</param>
     /// <param name="numberOfEpochs">The number of passes over the training rows. Range: value ≥ 1.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
-        this RecourseCatalog.RecourseTrainers catalog,
+        this RecourseTrainers catalog,
         ColumnActionSet columnActions,
         double recourseWeight = RecourseAwareTrainerOptionsBase.RecourseDefaults.RecourseWeight,
         string labelColumnName = DefaultColumnNames.Label,
@@ -177,7 +177,7 @@ public static class RecourseAwareTrainersCatalog
     /// <param name="catalog">The binary classification catalog trainer object.</param>
     /// <param name="options">The trainer options; exactly one of <see cref="RecourseAwareTrainerOptionsBase.ActionSet"/> and <see cref="RecourseAwareTrainerOptionsBase.ColumnActions"/> is required.</param>
     public static RecourseAwareMultilayerPerceptronTrainer RecourseAwareMultilayerPerceptron(
-        this RecourseCatalog.RecourseTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
+        this RecourseTrainers catalog, RecourseAwareMultilayerPerceptronTrainer.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));

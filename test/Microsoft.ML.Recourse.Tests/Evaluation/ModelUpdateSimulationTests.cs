@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.ModelUpdates;
 using Microsoft.ML;
 using System.Collections.Concurrent;
 using Microsoft.ML.Recourse.Calibration;

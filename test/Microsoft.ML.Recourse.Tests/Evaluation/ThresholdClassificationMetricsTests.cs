@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Evaluation;
 
 namespace Microsoft.ML.Recourse.Tests.Evaluation;

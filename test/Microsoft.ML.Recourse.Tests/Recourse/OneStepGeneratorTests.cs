@@ -18,7 +18,7 @@ public class OneStepGeneratorTests
     // g rises with income, falls with debt and age.
     private static readonly LogisticRegressionModelParameters Model = new([2.0, -1.0, -0.5], -0.5);
 
-    private static RecourseCatalog.RecourseGenerators Generators => new MLContext(1).Recourse().Generators;
+    private static RecourseGenerators Generators => new MLContext(1).Recourse().Generators;
 
     private sealed class BlackBox(int featureCount) : IScorer
     {

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Recourse.Tests.TestFramework;
 /// </summary>
 internal static class PlainTrainers
 {
-    public static LogisticRegressionTrainer LogisticRegression(this RecourseCatalog.RecourseTrainers catalog,
+    public static LogisticRegressionTrainer LogisticRegression(this RecourseTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
         int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs, int batchSize = ScorerTrainerOptionsBase.Defaults.BatchSize,
         double learningRate = ScorerTrainerOptionsBase.Defaults.LearningRate)
@@ -21,14 +21,14 @@ internal static class PlainTrainers
             LearningRate = learningRate,
         });
 
-    public static LogisticRegressionTrainer LogisticRegression(this RecourseCatalog.RecourseTrainers catalog, LogisticRegressionTrainer.Options options)
+    public static LogisticRegressionTrainer LogisticRegression(this RecourseTrainers catalog, LogisticRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new LogisticRegressionTrainer(catalog.Environment, options);
     }
 
-    public static MultilayerPerceptronTrainer MultilayerPerceptron(this RecourseCatalog.RecourseTrainers catalog,
+    public static MultilayerPerceptronTrainer MultilayerPerceptron(this RecourseTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
         IReadOnlyList<int>? hiddenLayerSizes = null, int numberOfEpochs = ScorerTrainerOptionsBase.Defaults.NumberOfEpochs,
         int batchSize = ScorerTrainerOptionsBase.Defaults.BatchSize, double learningRate = ScorerTrainerOptionsBase.Defaults.LearningRate)
@@ -42,7 +42,7 @@ internal static class PlainTrainers
             LearningRate = learningRate,
         });
 
-    public static MultilayerPerceptronTrainer MultilayerPerceptron(this RecourseCatalog.RecourseTrainers catalog, MultilayerPerceptronTrainer.Options options)
+    public static MultilayerPerceptronTrainer MultilayerPerceptron(this RecourseTrainers catalog, MultilayerPerceptronTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);

@@ -17,7 +17,7 @@ public static class GradientDescentCatalog
     /// <param name="learningRate">Adam's learning rate at the start of every loop, decaying linearly to 0. Range: value &gt; 0.</param>
     /// <param name="compatibility">Which reading of alibi to follow; <see cref="GradientDescentCompatibility.ReferenceCode"/> reproduces Ross et al. (2021).</param>
     public static GradientDescentGenerator GradientDescent(
-        this RecourseCatalog.RecourseGenerators catalog,
+        this RecourseGenerators catalog,
         double initialDistanceWeight = GradientDescentGenerator.Options.Defaults.InitialDistanceWeight,
         int numberOfDistanceWeightSteps = GradientDescentGenerator.Options.Defaults.NumberOfDistanceWeightSteps,
         int maximumNumberOfIterations = GradientDescentGenerator.Options.Defaults.MaximumNumberOfIterations,
@@ -41,7 +41,7 @@ public static class GradientDescentCatalog
     /// </summary>
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="options">The generator options.</param>
-    public static GradientDescentGenerator GradientDescent(this RecourseCatalog.RecourseGenerators catalog, GradientDescentGenerator.Options options)
+    public static GradientDescentGenerator GradientDescent(this RecourseGenerators catalog, GradientDescentGenerator.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));

@@ -61,8 +61,8 @@ public enum GradientDescentCompatibility
 /// <xref:Microsoft.ML.Recourse.GradientDescentCompatibility> for the two readings of alibi.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, double, int, int, double, GradientDescentCompatibility)"/>
-/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseCatalog.RecourseGenerators, Options)"/>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseGenerators, double, int, int, double, GradientDescentCompatibility)"/>
+/// <seealso cref="GradientDescentCatalog.GradientDescent(RecourseGenerators, Options)"/>
 public sealed class GradientDescentGenerator : IRecourseGenerator, IPersistedGenerator
 {
     internal const string GeneratorName = "gradient";

@@ -19,7 +19,7 @@ public static class LinearIntegerProgramCatalog
     /// percentile costs, or <see langword="null"/> for the L1 cost.
     /// </param>
     public static LinearIntegerProgramGenerator LinearIntegerProgram(
-        this RecourseCatalog.RecourseGenerators catalog,
+        this RecourseGenerators catalog,
         LinearSurrogate surrogate = LinearIntegerProgramGenerator.Options.Defaults.Surrogate,
         RecourseCostFunction cost = LinearIntegerProgramGenerator.Options.Defaults.Cost,
         int gridPointsPerFeature = LinearIntegerProgramGenerator.Options.Defaults.GridPointsPerFeature,
@@ -42,7 +42,7 @@ public static class LinearIntegerProgramCatalog
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="options">The generator options.</param>
     public static LinearIntegerProgramGenerator LinearIntegerProgram(
-        this RecourseCatalog.RecourseGenerators catalog, LinearIntegerProgramGenerator.Options options)
+        this RecourseGenerators catalog, LinearIntegerProgramGenerator.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));

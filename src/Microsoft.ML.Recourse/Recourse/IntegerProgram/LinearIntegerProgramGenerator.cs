@@ -55,7 +55,7 @@ public enum IntegerProgramSolver
 /// The actionable-recourse integer program of Ustun, Spangher &amp; Liu (2019): the least-cost action on finite
 /// per-feature grids that makes a linear score of the model reach the threshold; <see cref="IRecourseGenerator.Name"/>
 /// is <c>linearIp</c>. Create it with
-/// <see cref="LinearIntegerProgramCatalog.LinearIntegerProgram(RecourseCatalog.RecourseGenerators, LinearSurrogate, RecourseCostFunction, int, IReadOnlyList{double})"/>.
+/// <see cref="LinearIntegerProgramCatalog.LinearIntegerProgram(RecourseGenerators, LinearSurrogate, RecourseCostFunction, int, IReadOnlyList{double})"/>.
 /// </summary>
 /// <remarks>
 /// <list type="table">

@@ -14,7 +14,7 @@ public static class OneStepCatalog
     /// </summary>
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="direction">Which corner of Δ(x) the step picks; <see cref="PerturbationDirection.Recourse"/> raises g.</param>
-    public static OneStepGenerator OneStep(this RecourseCatalog.RecourseGenerators catalog,
+    public static OneStepGenerator OneStep(this RecourseGenerators catalog,
         PerturbationDirection direction = OneStepGenerator.Options.Defaults.Direction)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
@@ -24,7 +24,7 @@ public static class OneStepCatalog
     /// <summary>Create <see cref="OneStepGenerator"/> with advanced options.</summary>
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="options">The generator options.</param>
-    public static OneStepGenerator OneStep(this RecourseCatalog.RecourseGenerators catalog, OneStepGenerator.Options options)
+    public static OneStepGenerator OneStep(this RecourseGenerators catalog, OneStepGenerator.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));

@@ -16,8 +16,8 @@ namespace Microsoft.ML.Recourse;
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this generator, use [OneStep](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,Microsoft.ML.Recourse.Actions.PerturbationDirection))
-/// or [OneStep(Options)](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,Microsoft.ML.Recourse.OneStepGenerator.Options)).
+/// To create this generator, use [OneStep](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseGenerators,Microsoft.ML.Recourse.Actions.PerturbationDirection))
+/// or [OneStep(Options)](xref:Microsoft.ML.Recourse.OneStepCatalog.OneStep(Microsoft.ML.Recourse.RecourseGenerators,Microsoft.ML.Recourse.OneStepGenerator.Options)).
 ///
 /// ### Generator Characteristics
 /// | | |
@@ -33,8 +33,8 @@ namespace Microsoft.ML.Recourse;
 /// as for every generator, g(x + δ*) ≥ θ₀.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, PerturbationDirection)"/>
-/// <seealso cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, Options)"/>
+/// <seealso cref="OneStepCatalog.OneStep(RecourseGenerators, PerturbationDirection)"/>
+/// <seealso cref="OneStepCatalog.OneStep(RecourseGenerators, Options)"/>
 public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
 {
     internal const string GeneratorName = "onestep";
@@ -161,7 +161,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         public LinearProgramStatus[] Statuses { get; } = new LinearProgramStatus[BlockRows];
     }
 
-    /// <summary>Options for the <see cref="OneStepGenerator"/>, used by <see cref="OneStepCatalog.OneStep(RecourseCatalog.RecourseGenerators, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="OneStepGenerator"/>, used by <see cref="OneStepCatalog.OneStep(RecourseGenerators, Options)"/>.</summary>
     public sealed class Options
     {
         /// <summary>Gets which corner of Δ(x) the step picks; <see cref="PerturbationDirection.Recourse"/> by default.</summary>

@@ -13,7 +13,7 @@ public static class RobustCatalog
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="robustnessRadius">δ_max, the radius of the parameter shifts the recourse must withstand. Range: value ≥ 0.</param>
     /// <param name="recourseWeight">λ, the weight of the cost. Range: value &gt; 0.</param>
-    public static RobustGenerator Robust(this RecourseCatalog.RecourseGenerators catalog,
+    public static RobustGenerator Robust(this RecourseGenerators catalog,
         double robustnessRadius = RobustGenerator.Options.Defaults.RobustnessRadius,
         double recourseWeight = RobustGenerator.Options.Defaults.RecourseWeight)
     {
@@ -24,7 +24,7 @@ public static class RobustCatalog
     /// <summary>Create <see cref="RobustGenerator"/> with advanced options.</summary>
     /// <param name="catalog">The recourse generators catalog.</param>
     /// <param name="options">The generator options.</param>
-    public static RobustGenerator Robust(this RecourseCatalog.RecourseGenerators catalog, RobustGenerator.Options options)
+    public static RobustGenerator Robust(this RecourseGenerators catalog, RobustGenerator.Options options)
     {
         Contracts.CheckValue(catalog, nameof(catalog));
         Contracts.CheckValue(options, nameof(options));
@@ -42,7 +42,7 @@ public static class RobustCatalog
     /// <param name="robustnessRadius">ρ, the radius of the parameter shifts. Range: value &gt; 0.</param>
     /// <param name="surrogate">How the model becomes a linear logit: exact for logistic regression, its input gradient in logit units, or a LIME surrogate.</param>
     /// <param name="gridPointsPerFeature">The number of points of an evenly spaced action grid. Range: value ≥ 2.</param>
-    public static LinearIntegerProgramGenerator RobustIntegerProgram(this RecourseCatalog.RecourseGenerators catalog,
+    public static LinearIntegerProgramGenerator RobustIntegerProgram(this RecourseGenerators catalog,
         double robustnessRadius = RobustGenerator.Options.Defaults.RobustnessRadius,
         LinearSurrogate surrogate = LinearIntegerProgramGenerator.Options.Defaults.Surrogate,
         int gridPointsPerFeature = LinearIntegerProgramGenerator.Options.Defaults.GridPointsPerFeature)

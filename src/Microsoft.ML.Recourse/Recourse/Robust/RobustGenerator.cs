@@ -27,8 +27,8 @@ public enum RobustLocalModel
 /// </summary>
 /// <remarks>
 /// <format type="text/markdown"><![CDATA[
-/// To create this generator, use [Robust](xref:Microsoft.ML.Recourse.RobustCatalog.Robust(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,System.Double,System.Double))
-/// or [Robust(Options)](xref:Microsoft.ML.Recourse.RobustCatalog.Robust(Microsoft.ML.Recourse.RecourseCatalog.RecourseGenerators,Microsoft.ML.Recourse.RobustGenerator.Options)).
+/// To create this generator, use [Robust](xref:Microsoft.ML.Recourse.RobustCatalog.Robust(Microsoft.ML.Recourse.RecourseGenerators,System.Double,System.Double))
+/// or [Robust(Options)](xref:Microsoft.ML.Recourse.RobustCatalog.Robust(Microsoft.ML.Recourse.RecourseGenerators,Microsoft.ML.Recourse.RobustGenerator.Options)).
 ///
 /// ### Generator Characteristics
 /// | | |
@@ -47,8 +47,8 @@ public enum RobustLocalModel
 /// on the real model. Rows whose worst-case logit stays below logit θ₀ carry a message saying so.
 /// ]]></format>
 /// </remarks>
-/// <seealso cref="RobustCatalog.Robust(RecourseCatalog.RecourseGenerators, double, double)"/>
-/// <seealso cref="RobustCatalog.Robust(RecourseCatalog.RecourseGenerators, Options)"/>
+/// <seealso cref="RobustCatalog.Robust(RecourseGenerators, double, double)"/>
+/// <seealso cref="RobustCatalog.Robust(RecourseGenerators, Options)"/>
 public sealed class RobustGenerator : IRecourseGenerator, IPersistedGenerator
 {
     internal const string GeneratorName = "robust";
@@ -328,7 +328,7 @@ public sealed class RobustGenerator : IRecourseGenerator, IPersistedGenerator
         public List<RobustLogisticSolver.Segment> Segments { get; } = new(2 * featureCount);
     }
 
-    /// <summary>Options for the <see cref="RobustGenerator"/>, used by <see cref="RobustCatalog.Robust(RecourseCatalog.RecourseGenerators, Options)"/>.</summary>
+    /// <summary>Options for the <see cref="RobustGenerator"/>, used by <see cref="RobustCatalog.Robust(RecourseGenerators, Options)"/>.</summary>
     public sealed record Options
     {
         /// <summary>Gets δ_max, the radius of the box of parameter shifts (weights and intercept) the recourse must withstand. Range: value ≥ 0.</summary>

@@ -32,7 +32,7 @@ public static class DefaultColumnNames
 
     /// <summary>
     /// How the recourse search for a row ended: <see cref="string"/>, <c>Accepted</c> when the model already accepts the
-    /// row (no search), otherwise the name of the generator's <see cref="Microsoft.ML.Recourse.RecourseStatus"/> (<c>Found</c>,
+    /// row (no search), otherwise the name of the generator's status (<c>Found</c>,
     /// <c>Infeasible</c>, <c>NotFound</c>, <c>Limit</c>).
     /// </summary>
     public const string RecourseStatus = "RecourseStatus";

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Recourse.Evaluation;
+namespace Microsoft.ML.Recourse.Models;
 
 /// <summary>
 /// The confusion counts of a binary classifier at a decision threshold θ₀ and the metrics derived from them (the counterpart, at any threshold and from

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Recourse.Evaluation;
+namespace Microsoft.ML.Recourse.Models;
 
 /// <summary>A decision threshold chosen by a rule, with the value of the criterion it was chosen on.</summary>
 /// <param name="Threshold">The chosen θ.</param>

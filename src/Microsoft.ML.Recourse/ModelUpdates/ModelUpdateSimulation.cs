@@ -6,7 +6,7 @@ using Microsoft.ML.Recourse.Datasets;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Trainers;
 
-namespace Microsoft.ML.Recourse.Evaluation;
+namespace Microsoft.ML.Recourse.ModelUpdates;
 
 /// <summary>The model family trained before (M1) and after (M2) a shift.</summary>
 public enum ModelUpdateBaseModel

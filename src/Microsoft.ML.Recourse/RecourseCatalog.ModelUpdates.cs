@@ -1,3 +1,4 @@
+using Microsoft.ML.Recourse.ModelUpdates;
 using Microsoft.ML.Recourse.Evaluation;
 
 namespace Microsoft.ML.Recourse;
