@@ -47,8 +47,20 @@ public sealed record ColumnAction
     /// <summary>Gets the largest change in standard deviations of the training data, or <see langword="null"/> for the set's default. Range: value &gt; 0.</summary>
     public double? MaximumChange { get; init; }
 
-    /// <summary>Gets the weight of this column in the cost Σ wⱼ·|δⱼ| / sⱼ. Range: value &gt; 0.</summary>
+    /// <summary>
+    /// Gets the weight of this column in the cost: Σ wⱼ·|δⱼ| / sⱼ for numbers; for a categorical column, the cost of
+    /// changing its value. Range: value &gt; 0.
+    /// </summary>
     public double CostWeight { get; init; } = 1;
+
+    /// <summary>
+    /// Gets the values a categorical (text or Boolean) column may take, or <see langword="null"/> for every value the
+    /// model knows. With a <see cref="Direction"/> other than <see cref="ColumnDirection.Any"/> the list is also the
+    /// order: <see cref="ColumnDirection.Increase"/> allows only values later in the list than the person's own.
+    /// Numeric keys (<see cref="Lower"/>, <see cref="Upper"/>, <see cref="Integer"/>, <see cref="MaximumChange"/>) do
+    /// not apply to a categorical column.
+    /// </summary>
+    public IReadOnlyList<string>? Categories { get; init; }
 }
 
 /// <summary>
@@ -69,8 +81,10 @@ public sealed record ColumnAction
 ///     "hours-per-week": { "lower": 1, "upper": 99 } } }
 /// </code>
 /// <c>default</c> is <c>free</c> or <c>immutable</c>; <c>direction</c> is <c>increase</c>, <c>decrease</c> or <c>any</c>;
-/// other column keys are <c>mutable</c>, <c>lower</c>, <c>upper</c>, <c>integer</c>, <c>maximumChange</c> and
-/// <c>costWeight</c>. An unknown key is an error naming its JSON path.
+/// other column keys are <c>mutable</c>, <c>lower</c>, <c>upper</c>, <c>integer</c>, <c>maximumChange</c>,
+/// <c>costWeight</c> and, for a categorical column, <c>categories</c> (the allowed values; with a direction, also
+/// their order), e.g. <c>"education": { "categories": ["HS-grad", "Bachelors", "Masters"], "direction": "increase" }</c>.
+/// An unknown key is an error naming its JSON path.
 /// </remarks>
 public sealed class ColumnActionSet
 {
@@ -180,6 +194,12 @@ public sealed class ColumnActionSet
                 if (a.Integer is bool integer) writer.WriteBoolean("integer", integer);
                 if (a.MaximumChange is double change) writer.WriteNumber("maximumChange", change);
                 if (a.CostWeight != 1) writer.WriteNumber("costWeight", a.CostWeight);
+                if (a.Categories is { } categories)
+                {
+                    writer.WriteStartArray("categories");
+                    foreach (var c in categories) writer.WriteStringValue(c);
+                    writer.WriteEndArray();
+                }
                 writer.WriteEndObject();
             }
             writer.WriteEndObject();
@@ -269,12 +289,21 @@ public sealed class ColumnActionSet
             FormattableString.Invariant($"Column '{name}': lower {action.Lower} > upper {action.Upper}."));
         Contracts.CheckParam(action.MaximumChange is null || action.MaximumChange > 0, "columns", $"Column '{name}': the maximum change must be > 0.");
         Contracts.CheckParam(double.IsFinite(action.CostWeight) && action.CostWeight > 0, "columns", $"Column '{name}': the cost weight must be finite and > 0.");
+        if (action.Categories is { } categories)
+        {
+            Contracts.CheckParam(categories.Count > 0, "columns", $"Column '{name}': the category list is empty.");
+            Contracts.CheckParam(categories.All(c => c is not null), "columns", $"Column '{name}': a category is null.");
+            var repeated = categories.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            Contracts.CheckParam(repeated is null, "columns", $"Column '{name}': category '{repeated?.Key}' is listed twice.");
+            Contracts.CheckParam(action.Lower is null && action.Upper is null && action.Integer is null && action.MaximumChange is null, "columns",
+                $"Column '{name}' lists categories, so lower, upper, integer and maximumChange do not apply to it.");
+        }
     }
 
     private static ColumnAction ReadColumn(JsonElement element, string source, string path)
     {
         if (element.ValueKind != JsonValueKind.Object) throw new FormatException($"{source}: {path} must be an object.");
-        Known(element, source, path, "mutable", "direction", "lower", "upper", "integer", "maximumChange", "costWeight");
+        Known(element, source, path, "mutable", "direction", "lower", "upper", "integer", "maximumChange", "costWeight", "categories");
         var action = new ColumnAction();
         foreach (var p in element.EnumerateObject())
         {
@@ -296,9 +325,12 @@ public sealed class ColumnActionSet
                 "upper" => action with { Upper = Number(p.Value, source, at) },
                 "integer" => action with { Integer = Boolean(p.Value, source, at) },
                 "maximumChange" => action with { MaximumChange = Positive(p.Value, source, at) },
+                "categories" => action with { Categories = Strings(p.Value, source, at) },
                 _ => action with { CostWeight = Positive(p.Value, source, at) },
             };
         }
+        if (action.Categories is not null && (action.Lower is not null || action.Upper is not null || action.Integer is not null || action.MaximumChange is not null))
+            throw new FormatException($"{source}: {path} lists categories, so lower, upper, integer and maximumChange do not apply to it.");
         if (action.Lower is double lo && action.Upper is double hi && lo > hi)
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{source}: {path}: lower {lo} > upper {hi}."));
         return action;
@@ -313,6 +345,23 @@ public sealed class ColumnActionSet
 
     private static bool Boolean(JsonElement e, string source, string path)
         => e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : throw new FormatException($"{source}: {path} must be true or false.");
+
+    private static string[] Strings(JsonElement e, string source, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Array) throw new FormatException($"{source}: {path} must be an array of strings.");
+        var values = new List<string>();
+        int k = 0;
+        foreach (var item in e.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw new FormatException($"{source}: {path}[{k}] must be a string.");
+            string value = item.GetString()!;
+            if (values.Contains(value, StringComparer.Ordinal)) throw new FormatException($"{source}: {path}[{k}] repeats the category '{value}'.");
+            values.Add(value);
+            k++;
+        }
+        if (values.Count == 0) throw new FormatException($"{source}: {path} is empty; list at least one category.");
+        return values.ToArray();
+    }
 
     private static double Number(JsonElement e, string source, string path)
         => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw new FormatException($"{source}: {path} must be a finite number.");

@@ -79,6 +79,8 @@ internal sealed class InMemoryDataView : IDataView
                 (_, float[] f) => ScalarGetter(f),
                 (_, double[] f) => ScalarGetter(f),
                 (_, int[] f) => ScalarGetter(f),
+                (_, long[] f) => ScalarGetter(f),
+                (_, uint[] f) => ScalarGetter(f),
                 (_, bool[] f) => ScalarGetter(f),
                 _ => throw new InvalidOperationException($"Column '{column.Name}' holds {values.GetType().Name}."),
             };
@@ -118,6 +120,10 @@ internal sealed class InMemoryDataView : IDataView
         public Builder AddScalar(string name, double[] values) => Add(name, NumberDataViewType.Double, values, values.Length);
 
         public Builder AddScalar(string name, int[] values) => Add(name, NumberDataViewType.Int32, values, values.Length);
+
+        public Builder AddScalar(string name, long[] values) => Add(name, NumberDataViewType.Int64, values, values.Length);
+
+        public Builder AddScalar(string name, uint[] values) => Add(name, NumberDataViewType.UInt32, values, values.Length);
 
         public Builder AddScalar(string name, bool[] values) => Add(name, BooleanDataViewType.Instance, values, values.Length);
 
