@@ -335,8 +335,13 @@ internal sealed class ColumnActionSpace
     /// (read by column name): standard deviations, ranges, whole-number columns, percentiles and the values of
     /// categorical columns. <paramref name="knownCategories"/> adds the values a model's encoder knows.
     /// </summary>
+    /// <remarks>
+    /// Columns in <paramref name="contextColumns"/> (the label) are context. A text column the action set does not list
+    /// and that holds more than <see cref="MaximumUnlistedCategories"/> distinct training values is free text, not a
+    /// category: it stays immutable unless the action set lists it.
+    /// </remarks>
     public static ColumnActionSpace Bind(ColumnActionSet actions, DataViewSchema inputSchema, IDataView training, ColumnCostFunction costFunction,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? knownCategories = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? knownCategories = null, IReadOnlyCollection<string>? contextColumns = null)
     {
         Contracts.CheckValue(actions, nameof(actions));
         Contracts.CheckValue(inputSchema, nameof(inputSchema));
@@ -352,13 +357,15 @@ internal sealed class ColumnActionSpace
             if (!IsActionable(column.Type))
                 throw new ArgumentOutOfRangeException(nameof(actions),
                     $"The action set names column '{name}' of type {column.Type}; actions apply to scalar numeric, text and Boolean columns.");
+            if (contextColumns?.Contains(name) == true)
+                throw new ArgumentOutOfRangeException(nameof(actions), $"The action set names column '{name}', the label; the label is never acted on.");
         }
 
         var spaces = new List<ColumnSpace>();
         for (int i = 0; i < columns.Count; i++)
         {
             var (name, type) = (columns[i].Name, columns[i].Type);
-            if (!IsActionable(type)) continue;
+            if (!IsActionable(type) || contextColumns?.Contains(name) == true) continue;
             var action = actions.Columns.GetValueOrDefault(name);
             bool mutable = action?.Mutable ?? actions.Default == ColumnDefault.Free;
             double weight = action?.CostWeight ?? 1;
@@ -379,6 +386,7 @@ internal sealed class ColumnActionSpace
                     if (!known.Contains(v, StringComparer.Ordinal)) known.Add(v);
                 if (type is BooleanDataViewType && action?.Categories is { } b && b.FirstOrDefault(c => c is not ("True" or "False")) is { } bad)
                     throw new ArgumentOutOfRangeException(nameof(actions), $"Column '{name}' is Boolean; its categories are \"True\" and \"False\", not '{bad}'.");
+                if (action is null && type is TextDataViewType && counts.Count > MaximumUnlistedCategories) mutable = false;
                 var enterable = action?.Categories ?? known;
                 var direction = action?.Direction ?? ColumnDirection.Any;
                 if (direction != ColumnDirection.Any && action?.Categories is null && type is TextDataViewType)
@@ -411,6 +419,9 @@ internal sealed class ColumnActionSpace
         }
         return new ColumnActionSpace(inputSchema, spaces, costFunction);
     }
+
+    /// <summary>The most distinct values an unlisted text column may hold and still count as a category that may change.</summary>
+    public const int MaximumUnlistedCategories = 100;
 
     private static bool IsActionable(DataViewType type) => type is TextDataViewType or BooleanDataViewType || RawRows.IsNumeric(type);
 }

@@ -98,11 +98,12 @@ internal static class RawRows
     /// <summary>A number as a value of the column's type (rounded to it).</summary>
     public static object FromDouble(DataViewType type, double value) => type switch
     {
-        var t when t == NumberDataViewType.Single => (float)value,
-        var t when t == NumberDataViewType.Double => value,
-        var t when t == NumberDataViewType.Int32 => checked((int)Math.Round(value)),
-        var t when t == NumberDataViewType.Int64 => checked((long)Math.Round(value)),
-        var t when t == NumberDataViewType.UInt32 => checked((uint)Math.Round(value)),
+        // Each arm boxed as its own type (a switch expression would otherwise widen them all to double).
+        var t when t == NumberDataViewType.Single => (object)(float)value,
+        var t when t == NumberDataViewType.Double => (object)value,
+        var t when t == NumberDataViewType.Int32 => (object)checked((int)Math.Round(value)),
+        var t when t == NumberDataViewType.Int64 => (object)checked((long)Math.Round(value)),
+        var t when t == NumberDataViewType.UInt32 => (object)checked((uint)Math.Round(value)),
         _ => throw new InvalidOperationException($"{type} is not a number type."),
     };
 
@@ -127,7 +128,8 @@ internal static class RawRows
         _ => value.ToString() ?? "",
     };
 
-    private static Func<object?> Getter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>A getter of one column's raw value on a row or cursor.</summary>
+    public static Func<object?> Getter(DataViewRow cursor, DataViewSchema.Column column)
     {
         switch (column.Type)
         {
@@ -163,7 +165,7 @@ internal static class RawRows
         }
     }
 
-    private static Func<object?> Scalar<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<object?> Scalar<T>(DataViewRow cursor, DataViewSchema.Column column)
     {
         var getter = cursor.GetGetter<T>(column);
         T value = default!;
