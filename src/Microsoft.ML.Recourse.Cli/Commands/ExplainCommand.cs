@@ -35,8 +35,15 @@ internal static class ExplainCommand
         var data = new Option<FileInfo?>("--data") { Description = "A CSV file to evaluate (all rows), read by header names into the model's input columns." };
         var actions = new Option<FileInfo?>("--actions") { Description = "With --data: the column action set (JSON, docs/user-data.md); default: the actions saved by recourse train, else every column free within the training range." };
         var trainingData = new Option<FileInfo?>("--training-data") { Description = "With --data and a model saved without actions: the file whose statistics scale costs and bound changes (default: --data itself)." };
-        var method = new Option<string>("--method") { Description = "The recourse generator: onestep, gradient or linear-ip.", Required = true };
-        method.AcceptOnlyFromAmong("onestep", "gradient", "linear-ip");
+        var method = new Option<string?>("--method")
+        {
+            Description = "With --data (any ML.NET model zip): auto (the default: exact where the model allows, else a search over the raw columns) or search. " +
+                "With --dataset, or over a recourse-aware model's feature vector: the generator onestep, gradient or linear-ip.",
+        };
+        method.AcceptOnlyFromAmong("auto", "search", "onestep", "gradient", "linear-ip");
+        var options = new Option<int?>("--options") { Description = "auto and search: up to K distinct options per rejected row (default 1)." };
+        var cost = new Option<string?>("--cost") { Description = "auto and search: the cost of a change, l1 (the default: L1 scaled by each column's training standard deviation, 1 per categorical change), l0 or percentile." };
+        cost.AcceptOnlyFromAmong("l1", "l0", "percentile");
         var direction = new Option<string?>("--direction") { Description = "onestep only: recourse (raise the model's score) or reference (the published code's sign). Default: the direction the model was trained with, else recourse." };
         direction.AcceptOnlyFromAmong("recourse", "reference");
         var group = new Option<string?>("--group") { Description = "A group column (e.g. isWhite, ageGroup) for a per-group audit." };
@@ -45,15 +52,21 @@ internal static class ExplainCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var command = new Command("explain",
             "Compute recourse for the rows a saved classifier rejects, audit it (overall and by group) and explain example actions in plain language.");
-        foreach (var option in new Option[] { model, dataset, dataDir, data, actions, trainingData, method, direction, group, limit, output, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, dataset, dataDir, data, actions, trainingData, method, options, cost, direction, group, limit, output, json })
+            command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () => Run(new Settings(parse.GetValue(model)!.FullName, parse.GetValue(dataset)?.ToLowerInvariant(),
             parse.GetValue(dataDir)?.FullName, parse.GetValue(data)?.FullName, parse.GetValue(actions)?.FullName, parse.GetValue(trainingData)?.FullName,
-            parse.GetValue(method)!, parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit), parse.GetValue(output)?.FullName, parse.GetValue(json)))));
+            parse.GetValue(method), parse.GetValue(options), parse.GetValue(cost), parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit),
+            parse.GetValue(output)?.FullName, parse.GetValue(json)))));
         return command;
     }
 
-    private sealed record Settings(string ModelPath, string? Dataset, string? DataDirectory, string? DataPath, string? ActionsPath, string? TrainingDataPath,
-        string Method, string? Direction, string? Group, int? Limit, string? OutputPath, bool Json);
+    internal sealed record Settings(string ModelPath, string? Dataset, string? DataDirectory, string? DataPath, string? ActionsPath, string? TrainingDataPath,
+        string? Method, int? Options, string? Cost, string? Direction, string? Group, int? Limit, string? OutputPath, bool Json)
+    {
+        /// <summary>Whether the raw-column methods (any model zip) answer, rather than a generator over a feature vector.</summary>
+        public bool OnColumns => Method is null or "auto" or "search";
+    }
 
     /// <summary>The rows to evaluate, the model's prediction columns and the recourse transformer for them.</summary>
     private sealed record Evaluation(string Source, IDataView Rows, ITransformer Predictor, RecourseTransformer Recourse, string? RowIdColumn);
@@ -64,10 +77,20 @@ internal static class ExplainCommand
             throw new ArgumentException("Give either --dataset NAME or --data FILE.");
         if (settings.DataPath is null && (settings.ActionsPath ?? settings.TrainingDataPath) is not null)
             throw new ArgumentException("--actions and --training-data apply to --data only.");
-        if (settings.Direction is not null && settings.Method != "onestep")
-            throw new ArgumentException($"--direction applies to the onestep method only, not to {settings.Method}.");
         if (settings.Limit is int n && n < 1)
             throw new ArgumentException(FormattableString.Invariant($"--limit must be ≥ 1; got {n}."));
+        if (settings.OnColumns)
+        {
+            if (settings.Dataset is not null)
+                throw new ArgumentException("--dataset needs --method onestep, gradient or linear-ip (the reference sets are explained over their feature vectors).");
+            if (settings.Group is not null || settings.Direction is not null)
+                throw new ArgumentException($"{(settings.Group is not null ? "--group" : "--direction")} applies to --method onestep, gradient or linear-ip.");
+            return ColumnExplanation.Run(settings);
+        }
+        if (settings.Options is not null || settings.Cost is not null)
+            throw new ArgumentException($"{(settings.Options is not null ? "--options" : "--cost")} applies to --method auto or search.");
+        if (settings.Direction is not null && settings.Method != "onestep")
+            throw new ArgumentException($"--direction applies to the onestep method only, not to {settings.Method}.");
 
         var watch = Stopwatch.StartNew();
         var mlContext = new MLContext(0);
@@ -245,7 +268,7 @@ internal static class ExplainCommand
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
-            writer.WriteString("method", settings.Method);
+            writer.WriteString("method", settings.Method!);
             writer.WriteString("generator", generatorName);
             writer.WriteString("source", source);
             writer.WriteNumber("threshold", threshold);

@@ -94,7 +94,37 @@ public sealed class CsvData
             columns.Add(new TextLoader.Column(column.Name, kind, index));
         }
         Contracts.CheckParam(columns.Count > 0, nameof(path), $"'{path}' has none of the model's input columns ({string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}); its columns are: {string.Join(", ", header)}.");
+        CheckValues(mlContext, path, columns);
         return mlContext.Data.CreateTextLoader(columns.ToArray(), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+    }
+
+    // ML.NET's text loader reads a value that does not parse as a missing value; a file whose column holds text where
+    // the model reads numbers (or Booleans) is the wrong file, so that is an error naming the column, row and value.
+    private static void CheckValues(MLContext mlContext, string path, IReadOnlyList<TextLoader.Column> columns)
+    {
+        var typed = columns.Where(c => c.DataKind != DataKind.String).ToArray();
+        if (typed.Length == 0) return;
+        var text = mlContext.Data.CreateTextLoader(typed.Select(c => new TextLoader.Column(c.Name, DataKind.String, c.Source[0].Min)).ToArray(),
+            separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+        foreach (var column in typed)
+        {
+            var values = ColumnChecks.ReadText(text, text.Schema[column.Name]);
+            for (int r = 0; r < values.Length; r++)
+            {
+                string v = values[r];
+                if (v.Length == 0 || v == "?" || v.Equals("NaN", StringComparison.OrdinalIgnoreCase)) continue;
+                bool ok = column.DataKind switch
+                {
+                    DataKind.Boolean => bool.TryParse(v, out _) || v is "0" or "1",
+                    DataKind.Int32 => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+                    DataKind.Int64 => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+                    _ => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+                };
+                if (!ok)
+                    throw new FormatException(FormattableString.Invariant(
+                        $"'{System.IO.Path.GetFileName(path)}': column '{column.Name}', data row {r}, holds '{v}', but the model reads '{column.Name}' as {column.DataKind}."));
+            }
+        }
     }
 
     private static string[] Header(string path)
