@@ -35,10 +35,30 @@ public sealed class RecourseModelCatalog
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException(
-                $"'{filePath}' is not a loadable ML.NET model file: {e.Message.TrimEnd('.')}. The file is truncated, corrupted, not a model, or needs a component that is not installed.", e);
+                $"'{filePath}' is not a loadable ML.NET model file: {Innermost(e).Message.TrimEnd('.')}. The file is truncated, corrupted, not a model, or needs a component that is not installed.", e);
         }
-        foreach (var state in SavedForm.FindStates(model)) ModelState.Read(state);
+        // Every stored component is re-created now, so an unknown kind, a newer layout or a malformed node is an error
+        // here, naming the file, rather than when a cursor first asks for a recourse column.
+        foreach (var state in SavedForm.FindStates(model))
+        {
+            try
+            {
+                PersistedKinds.Load<ITransformer>(PersistedFamily.Transformer, ModelState.Read(state), _environment);
+            }
+            catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FormatException or ArgumentException or NotSupportedException
+                or System.Text.Json.JsonException or KeyNotFoundException)
+            {
+                throw new InvalidDataException($"'{filePath}' holds a Microsoft.ML.Recourse component that cannot be read: {Innermost(e).Message.TrimEnd('.')}.", e);
+            }
+        }
         return model;
+    }
+
+    // ML.NET loads components by reflection, so their own errors arrive wrapped in TargetInvocationException.
+    private static Exception Innermost(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        return e;
     }
 
     /// <summary>

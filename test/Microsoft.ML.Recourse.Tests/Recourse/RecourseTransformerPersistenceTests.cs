@@ -25,6 +25,89 @@ public class RecourseTransformerPersistenceTests
         transformer.Transform(RecourseTransformerTests.Rows()).GetColumn<bool>("HasRecourse").Should().Equal(true, true, false, true);
     }
 
+    public static TheoryData<string, string> DamagedStates => new()
+    {
+        { "unknown generator kind", "*holds a Microsoft.ML.Recourse component that cannot be read*generator of kind 'forest'*does not know*" },
+        { "newer transformer layout", "*holds a Microsoft.ML.Recourse component that cannot be read*layout version 9*" },
+        { "malformed threshold", "*holds a Microsoft.ML.Recourse component that cannot be read*" },
+    };
+
+    // A state with a valid envelope and checksum whose content this version cannot read is an error of
+    // Recourse().Model.Load naming the file, not of the first row read later.
+    [Theory]
+    [MemberData(nameof(DamagedStates))]
+    public void Load_RejectsAStateItCannotRead_NamingTheFile(string damage, string message)
+    {
+        var context = new MLContext(3).Recourse();
+        var transformer = context.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, context.Generators.OneStep())
+            .Fit(RecourseTransformerTests.Rows());
+        var damaged = new DamagedState(transformer, damage);
+        string path = Path.Combine(Path.GetTempPath(), $"recourse-damaged-{Guid.NewGuid():N}.zip");
+        new MLContext(0).Model.Save(Persistence.SavedForm.Build(damaged), RecourseTransformerTests.Rows().Schema, path);
+
+        var act = () => new MLContext(0).Recourse().Model.Load(path, out _);
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"'{path}'{message}");
+        File.Delete(path);
+    }
+
+    // ML.NET reads a damaged zip entry through reflection; the error names the zip reader's own complaint.
+    [Fact]
+    public void Load_OfAZipWithOverwrittenBytes_QuotesTheUnderlyingError()
+    {
+        var context = new MLContext(3).Recourse();
+        var transformer = context.GenerateRecourse(RecourseTransformerTests.Linear, RecourseTransformerTests.Actions, context.Generators.OneStep())
+            .Fit(RecourseTransformerTests.Rows());
+        string path = Path.Combine(Path.GetTempPath(), $"recourse-overwritten-{Guid.NewGuid():N}.zip");
+        SavedModels.Save(transformer, RecourseTransformerTests.Rows().Schema, path);
+        var bytes = File.ReadAllBytes(path);
+        // Every central-directory record (signature PK 1 2): its compression method field (offset 10) set to an unknown method.
+        for (int i = 0; i + 12 < bytes.Length; i++)
+            if (bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 1 && bytes[i + 3] == 2) bytes[i + 10] = 0x63;
+        File.WriteAllBytes(path, bytes);
+
+        var act = () => new MLContext(0).Recourse().Model.Load(path, out _);
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().StartWith($"'{path}' is not a loadable ML.NET model file")
+            .And.NotContain("target of an invocation");
+        File.Delete(path);
+    }
+
+    private sealed class DamagedState(RecourseTransformer inner, string damage) : Persistence.IPersistedTransformer
+    {
+        private Persistence.IPersistedTransformer Inner => inner;
+
+        public string Kind => Inner.Kind;
+
+        public int KindVersion => damage == "newer transformer layout" ? 9 : Inner.KindVersion;
+
+        public IReadOnlyList<string> InputColumnNames => Inner.InputColumnNames;
+
+        public int FeatureCount => Inner.FeatureCount;
+
+        public IReadOnlyList<int?> InputColumnSizes => Inner.InputColumnSizes;
+
+        public Persistence.SavedOutputs Outputs => Inner.Outputs;
+
+        public bool IsRowToRowMapper => inner.IsRowToRowMapper;
+
+        public System.Text.Json.Nodes.JsonObject SaveState()
+        {
+            var state = Inner.SaveState();
+            if (damage == "unknown generator kind") state["generator"]!["kind"] = "forest";
+            if (damage == "malformed threshold") state["threshold"] = "high";
+            return state;
+        }
+
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => inner.GetOutputSchema(inputSchema);
+
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => inner.GetRowToRowMapper(inputSchema);
+
+        public IDataView Transform(IDataView input) => inner.Transform(input);
+
+        void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException();
+    }
+
     [Fact]
     public void SaveLoad_LinearIntegerProgram_KeepsGeneratorOptionsAndOutputs()
     {

@@ -65,8 +65,12 @@ internal static class PipelineTracer
         {
             var sampleValues = RowValues(sample);
             var output = transform.GetOutputSchema(schema);
-            var added = output.Where(c => !c.IsHidden && c.Index >= schema.Count && FloatSize(c.Type) is not null).ToList();
-            foreach (var column in output.Where(c => !c.IsHidden && c.Index < schema.Count && FloatSize(c.Type) is null))
+            // ML.NET places an output that reuses an input's name right after the column it hides, not at the end, so
+            // a column is the transform's own when its name has more columns in the output than in the input.
+            bool IsNew(DataViewSchema.Column c) => output.Count(o => o.Name == c.Name) > schema.Count(i => i.Name == c.Name);
+            var written = output.Where(c => !c.IsHidden && IsNew(c)).ToList();
+            var added = written.Where(c => FloatSize(c.Type) is not null).ToList();
+            foreach (var column in written.Where(c => FloatSize(c.Type) is null))
                 provenance.Remove(column.Name);
             if (added.Count > 0)
             {
@@ -180,7 +184,6 @@ internal static class PipelineTracer
         }
         var result = transform.Transform(builder.Build());
         var normaliser = transform as NormalizingTransformer;
-        var normalisedOutputs = output.Where(c => c.Index >= schema.Count).ToList();
         foreach (var column in added)
         {
             int size = FloatSize(column.Type)!.Value;
@@ -219,9 +222,14 @@ internal static class PipelineTracer
                 if (Math.Abs(d2 - 2 * d1) <= 1e-4 * Math.Abs(d1) + 1e-6)
                 {
                     double scale = d1 / StepOf(slot);
-                    slots[j] = source.Then(new InputFunction(0, InputFunctionKind.Affine, scale, at0 - scale * Base(slot)));
+                    double offset = at0 - scale * Base(slot);
+                    // A copy probes as x ↦ x up to float rounding of the base value; keep it an exact copy, so a CDF
+                    // normaliser after it composes (it needs an unshifted input).
+                    if (Math.Abs(scale - 1) <= 1e-7) scale = 1;
+                    if (Math.Abs(offset) <= 1e-6 * (1 + Math.Abs(at0))) offset = 0;
+                    slots[j] = source.Then(new InputFunction(0, InputFunctionKind.Affine, scale, offset));
                 }
-                else if (normaliser is not null && Cdf(normaliser, normalisedOutputs.FindIndex(c => c.Index == column.Index), j) is { } cdf)
+                else if (normaliser is not null && Cdf(normaliser, j, Base(slot), StepOf(slot), at0, d1, d2) is { } cdf)
                 {
                     slots[j] = source.Then(cdf);
                 }
@@ -243,18 +251,33 @@ internal static class PipelineTracer
         return values;
     }
 
-    // ML.NET's CDF normalisers, from their public parameters (one per column the normaliser writes, in order).
-    private static InputFunction? Cdf(NormalizingTransformer normaliser, int columnIndex, int slot)
+    // ML.NET's CDF normalisers, from their public parameters. Which of the normaliser's columns wrote this slot is not
+    // public, so the parameters of each column are tried against the probed values (v, v + h, v + 2h).
+    private static InputFunction? Cdf(NormalizingTransformer normaliser, int slot, double v, double h, double at0, double d1, double d2)
     {
-        if (columnIndex < 0) return null;
-        return normaliser.GetNormalizerModelParameters(columnIndex) switch
+        for (int column = 0; ; column++)
         {
-            NormalizingTransformer.CdfNormalizerModelParameters<float> p
-                => new InputFunction(0, p.UseLog ? InputFunctionKind.LogNormalCdf : InputFunctionKind.NormalCdf, p.StandardDeviation, p.Mean),
-            NormalizingTransformer.CdfNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> p
-                => new InputFunction(0, p.UseLog ? InputFunctionKind.LogNormalCdf : InputFunctionKind.NormalCdf, p.StandardDeviation[slot], p.Mean[slot]),
-            _ => null,
-        };
+            NormalizingTransformer.NormalizerModelParametersBase parameters;
+            try
+            {
+                parameters = normaliser.GetNormalizerModelParameters(column);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+            var cdf = parameters switch
+            {
+                NormalizingTransformer.CdfNormalizerModelParameters<float> p
+                    => new InputFunction(0, p.UseLog ? InputFunctionKind.LogNormalCdf : InputFunctionKind.NormalCdf, p.StandardDeviation, p.Mean),
+                NormalizingTransformer.CdfNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> p when slot < p.Mean.Length
+                    => new InputFunction(0, p.UseLog ? InputFunctionKind.LogNormalCdf : InputFunctionKind.NormalCdf, p.StandardDeviation[slot], p.Mean[slot]),
+                _ => null,
+            };
+            if (cdf is not null && Math.Abs(cdf.Apply(v) - at0) <= 1e-5 && Math.Abs(cdf.Apply(v + h) - (at0 + d1)) <= 1e-5
+                && Math.Abs(cdf.Apply(v + 2 * h) - (at0 + d2)) <= 1e-5)
+                return cdf;
+        }
     }
 
     // One row of a view, through the view's own cursor (no copy of the data set).
