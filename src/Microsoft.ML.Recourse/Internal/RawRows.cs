@@ -96,13 +96,14 @@ internal static class RawRows
     };
 
     /// <summary>A number as a value of the column's type (rounded to it).</summary>
+    // Each arm is cast to object: otherwise the arms meet at their best common type, double, and that is what gets boxed.
     public static object FromDouble(DataViewType type, double value) => type switch
     {
-        var t when t == NumberDataViewType.Single => (float)value,
-        var t when t == NumberDataViewType.Double => value,
-        var t when t == NumberDataViewType.Int32 => checked((int)Math.Round(value)),
-        var t when t == NumberDataViewType.Int64 => checked((long)Math.Round(value)),
-        var t when t == NumberDataViewType.UInt32 => checked((uint)Math.Round(value)),
+        var t when t == NumberDataViewType.Single => (object)(float)value,
+        var t when t == NumberDataViewType.Double => (object)value,
+        var t when t == NumberDataViewType.Int32 => (object)checked((int)Math.Round(value)),
+        var t when t == NumberDataViewType.Int64 => (object)checked((long)Math.Round(value)),
+        var t when t == NumberDataViewType.UInt32 => (object)checked((uint)Math.Round(value)),
         _ => throw new InvalidOperationException($"{type} is not a number type."),
     };
 
