@@ -22,6 +22,19 @@ internal static class RawRows
     public static bool IsSupported(DataViewType type) => IsNumeric(type) || type is TextDataViewType or BooleanDataViewType
         || type is VectorDataViewType { IsKnownSize: true, ItemType: NumberDataViewType i } && i == NumberDataViewType.Single;
 
+    /// <summary>Whether <paramref name="value"/> is a raw value of a column of type <paramref name="type"/>.</summary>
+    public static bool Holds(DataViewType type, object? value) => (type, value) switch
+    {
+        (VectorDataViewType v, float[] f) => IsSupported(v) && f.Length == v.Size,
+        (TextDataViewType, string) or (BooleanDataViewType, bool) => true,
+        (_, float) => type == NumberDataViewType.Single,
+        (_, double) => type == NumberDataViewType.Double,
+        (_, int) => type == NumberDataViewType.Int32,
+        (_, long) => type == NumberDataViewType.Int64,
+        (_, uint) => type == NumberDataViewType.UInt32,
+        _ => false,
+    };
+
     /// <summary>
     /// Reads <paramref name="data"/> into raw rows over <paramref name="columns"/> (the model's input columns), matching
     /// by name; a missing column or one of another type is an error naming it.

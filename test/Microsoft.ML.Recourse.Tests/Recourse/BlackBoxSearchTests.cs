@@ -387,4 +387,19 @@ public class BlackBoxSearchTests
         FluentActions.Invoking(() => setup.Search().Search(setup.Rows[0], optionCount: 0)).Should().Throw<ArgumentOutOfRangeException>()
             .Which.ParamName.Should().Be("optionCount");
     }
+
+    [Fact]
+    public void Search_RowOfTheWrongLengthOrTypes_ThrowsNamingTheRowAndColumn()
+    {
+        var setup = Train(TextPipeline, rows: 200);
+        var search = setup.Search();
+        var wrongType = (object?[])setup.Rows[0].Clone();
+        int income = setup.Space.Find("Income")!.Index;
+        wrongType[income] = 50.0;
+
+        FluentActions.Invoking(() => search.Search(setup.Rows[0][1..], optionCount: 1)).Should().Throw<ArgumentOutOfRangeException>()
+            .Where(e => e.ParamName == "rows" && e.Message.Contains("Row 0 must hold one value for each"));
+        FluentActions.Invoking(() => search.Search([setup.Rows[1], wrongType], optionCount: 1)).Should().Throw<ArgumentOutOfRangeException>()
+            .Where(e => e.ParamName == "rows" && e.Message.Contains("Row 1: column 'Income' is Single, the row holds Double"));
+    }
 }

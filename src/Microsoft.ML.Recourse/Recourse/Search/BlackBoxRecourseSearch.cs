@@ -20,8 +20,9 @@ namespace Microsoft.ML.Recourse;
 /// Search: every single change is scored (exhaustively over the candidate values). Then, while fewer options than asked
 /// for are found, combinations of 2, 3, … up to <see cref="BlackBoxSearchOptions.MaximumChangedColumns"/> columns are
 /// scored: those that the summed single-change gains (on the logit of the probability) predict accepted, cheapest
-/// first, then the others by predicted score, with every fourth candidate a random combination (seeded per row) to
-/// catch interactions the sum misses. Each level gets an equal share of the evaluations left.
+/// first, then the others by predicted score. When a level cannot score all its combinations, every fourth candidate
+/// is a random one (seeded per row), to catch interactions the sum misses. Each level that can still run gets an
+/// equal share of the evaluations left.
 /// </para>
 /// <para>
 /// Shrinking: an accepted candidate first drops the changes it does not need, then moves each numeric change back
@@ -54,7 +55,7 @@ internal sealed class BlackBoxRecourseSearch
     /// <param name="decision">The model's decisions on raw rows.</param>
     /// <param name="space">The action set bound to the same input schema.</param>
     /// <param name="options">The search's options.</param>
-    /// <param name="seed">The seed of the random combinations.</param>
+    /// <param name="seed">The seed of the random combinations: <see cref="BlackBoxSearchOptions.Seed"/>, or one drawn from the <see cref="MLContext"/> when that is <see langword="null"/>.</param>
     /// <param name="log">Where a summary of each call goes, or <see langword="null"/>.</param>
     public BlackBoxRecourseSearch(ModelDecision decision, ColumnActionSpace space, BlackBoxSearchOptions options, int seed, Action<string>? log)
     {
@@ -88,12 +89,14 @@ internal sealed class BlackBoxRecourseSearch
     {
         Contracts.CheckValue(rows, nameof(rows));
         Contracts.CheckParam(optionCount >= 1, nameof(optionCount), $"The number of options must be ≥ 1; got {optionCount}.");
+        var columns = _decision.RawColumns;
         for (int r = 0; r < rows.Count; r++)
         {
-            Contracts.CheckParam(rows[r] is { } row && row.Length == _decision.RawColumns.Count, nameof(rows),
-                $"Row {r} must hold one value for each of the model's {_decision.RawColumns.Count} input columns.");
-            foreach (var column in _space.Columns)
-                Contracts.CheckParam(rows[r][column.Index] is not null, nameof(rows), $"Row {r} has no value for column '{column.Name}'.");
+            Contracts.CheckParam(rows[r] is { } row && row.Length == columns.Count, nameof(rows),
+                $"Row {r} must hold one value for each of the model's {columns.Count} input columns.");
+            for (int i = 0; i < columns.Count; i++)
+                Contracts.CheckParam(RawRows.Holds(columns[i].Type, rows[r][i]), nameof(rows),
+                    $"Row {r}: column '{columns[i].Name}' is {columns[i].Type}, the row holds {rows[r][i]?.GetType().Name ?? "null"}.");
         }
 
         var stopwatch = Stopwatch.StartNew();

@@ -104,17 +104,17 @@ internal sealed class BlackBoxRowSearch
         }
         foreach (var batch in Refine(SingleChangeCandidates(singles))) yield return batch;
 
-        int columnsThatMove = _columns.Count;
-        if (_options.MaximumChangedColumns < columnsThatMove) exhaustive = false;
+        if (_options.MaximumChangedColumns < _columns.Count) exhaustive = false;
+        int lastLevel = Math.Min(_options.MaximumChangedColumns, _columns.Count);
         double acceptAbove = AcceptanceEstimate(singles);
-        for (int k = 2; k <= Math.Min(_options.MaximumChangedColumns, columnsThatMove) && OptionCount() < _optionCount; k++)
+        for (int k = 2; k <= lastLevel && OptionCount() < _optionCount; k++)
         {
             if (Remaining <= 0)
             {
                 exhaustive = false;
                 break;
             }
-            int levelBudget = Remaining / (_options.MaximumChangedColumns - k + 1);
+            int levelBudget = Remaining / (lastLevel - k + 1);
             var schedule = Schedule(k, levelBudget, acceptAbove, out bool complete);
             exhaustive &= complete;
             var accepted = new List<Candidate>();
