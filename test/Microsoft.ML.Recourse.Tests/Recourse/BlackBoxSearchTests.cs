@@ -94,14 +94,15 @@ public class BlackBoxSearchTests
             => new(Decision, Space, options ?? new BlackBoxSearchOptions(), seed, log: null);
     }
 
-    private static Setup Train(Func<MLContext, IDataView, ITransformer> pipeline, ColumnActionSet? actions = null, int rows = 600)
+    private static Setup Train(Func<MLContext, IDataView, ITransformer> pipeline, ColumnActionSet? actions = null, int rows = 600,
+        ColumnCostFunction costFunction = ColumnCostFunction.ScaledL1)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Applicants(rows, seed: 3));
         var model = pipeline(ml, data);
         var inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<ApplicantInput>()).Schema;
         var decision = new ModelDecision(model, inputSchema);
-        var space = ColumnActionSpace.Bind(actions ?? Actions, inputSchema, data, ColumnCostFunction.ScaledL1);
+        var space = ColumnActionSpace.Bind(actions ?? Actions, inputSchema, data, costFunction);
         var people = RawRows.Read(ml.Data.LoadFromEnumerable(Applicants(150, seed: 4)), decision.RawColumns);
         return new Setup(ml, model, decision, space, people);
     }
@@ -191,10 +192,13 @@ public class BlackBoxSearchTests
         return input;
     }
 
-    [Fact]
-    public void Search_FeaturizeTextPipeline_ReportsOnlyOptionsTheModelAccepts_WithinTheActionSet()
+    [Theory]
+    [InlineData(ColumnCostFunction.ScaledL1)]
+    [InlineData(ColumnCostFunction.PercentileShift)]
+    [InlineData(ColumnCostFunction.ChangedColumns)]
+    public void Search_FeaturizeTextPipeline_ReportsOnlyOptionsTheModelAccepts_WithinTheActionSet(ColumnCostFunction costFunction)
     {
-        var setup = Train(TextPipeline);
+        var setup = Train(TextPipeline, costFunction: costFunction);
 
         var results = setup.Search().Search(setup.Rows, optionCount: 3);
 
