@@ -137,7 +137,7 @@ internal sealed class BlackBoxRowSearch
                 ? Answer(ColumnRecourseStatus.Infeasible, scoreBefore, [], string.Create(CultureInfo.InvariantCulture,
                     $"The model rejects every change the action set allows ({_evaluations} candidate rows scored)."))
                 : Answer(ColumnRecourseStatus.NotFound, scoreBefore, [], string.Create(CultureInfo.InvariantCulture,
-                    $"No change of at most {_options.MaximumChangedColumns} columns that the model accepts was found in {_evaluations} candidate rows; the candidates are a grid of values, so one may still exist."));
+                    $"No change of at most {_options.MaximumChangedColumns} columns that the model accepts was found in {_evaluations} candidate rows (the budget is {_options.MaximumEvaluations}); the candidates are a grid of values, so one may still exist."));
             yield break;
         }
 
