@@ -22,6 +22,19 @@ internal static class RawRows
     public static bool IsSupported(DataViewType type) => IsNumeric(type) || type is TextDataViewType or BooleanDataViewType
         || type is VectorDataViewType { IsKnownSize: true, ItemType: NumberDataViewType i } && i == NumberDataViewType.Single;
 
+    /// <summary>Whether <paramref name="value"/> is a raw value of a column of type <paramref name="type"/>.</summary>
+    public static bool Holds(DataViewType type, object? value) => (type, value) switch
+    {
+        (VectorDataViewType v, float[] f) => IsSupported(v) && f.Length == v.Size,
+        (TextDataViewType, string) or (BooleanDataViewType, bool) => true,
+        (_, float) => type == NumberDataViewType.Single,
+        (_, double) => type == NumberDataViewType.Double,
+        (_, int) => type == NumberDataViewType.Int32,
+        (_, long) => type == NumberDataViewType.Int64,
+        (_, uint) => type == NumberDataViewType.UInt32,
+        _ => false,
+    };
+
     /// <summary>
     /// Reads <paramref name="data"/> into raw rows over <paramref name="columns"/> (the model's input columns), matching
     /// by name; a missing column or one of another type is an error naming it.
@@ -96,9 +109,9 @@ internal static class RawRows
     };
 
     /// <summary>A number as a value of the column's type (rounded to it).</summary>
+    // Each arm is cast to object: otherwise the arms meet at their best common type, double, and that is what gets boxed.
     public static object FromDouble(DataViewType type, double value) => type switch
     {
-        // Each arm boxed as its own type (a switch expression would otherwise widen them all to double).
         var t when t == NumberDataViewType.Single => (object)(float)value,
         var t when t == NumberDataViewType.Double => (object)value,
         var t when t == NumberDataViewType.Int32 => (object)checked((int)Math.Round(value)),

@@ -212,6 +212,44 @@ public class ColumnRecourseTests
         results.Where(r => r.Status == ColumnRecourseStatus.Accepted).Should().OnlyContain(r => r.Options.Count == 0);
     }
 
+    // Where no exact method applies (here: the search asked for, and a pipeline with an interaction of two columns),
+    // the search answers, says why, and every answer is still accepted by the model.
+    [Fact]
+    public void Without_an_exact_method_the_search_answers_and_says_why()
+    {
+        var (ml, train, test, model) = Fitted();
+        var searched = ml.Recourse().ExplainModel(model, new ColumnRecourseEstimator.Options { Actions = Actions, UseExactMethods = false }).Fit(train);
+        searched.Method.Should().Be("search");
+        searched.WhyNotExact.Should().Be("exact methods were turned off");
+
+        var interacting = ml.Transforms.CustomMapping<Applicant, Product>((a, p) => p.HoursTimesIncome = a.Hours * (float.IsNaN(a.Income) ? 50 : a.Income), "HoursTimesIncome")
+            .Append(ml.Transforms.Concatenate("Features", "Hours", "Income", "HoursTimesIncome"))
+            .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression()).Fit(train);
+        var recourse = ml.Recourse().ExplainModel(interacting, Actions).Fit(train);
+        recourse.Method.Should().Be("search");
+        recourse.WhyNotExact.Should().Contain("depends on both 'Hours' and 'Income'");
+
+        foreach (var (fitted, scored) in new[] { (searched, model), (recourse, interacting) })
+        {
+            var rows = RawRows.Read(test, fitted.Space.RawColumns);
+            var results = fitted.ExplainAll(test);
+            results.Should().Contain(r => r.Status == ColumnRecourseStatus.Found);
+            for (int r = 0; r < rows.Count; r++)
+            {
+                if (results[r].Best is not { } best) continue;
+                results[r].IsOptimal.Should().BeFalse("a search proves nothing");
+                var changed = Apply(rows[r], fitted.Space, best);
+                fitted.Space.Allows(rows[r], changed, out string reason).Should().BeTrue(reason);
+                Accepted(scored, fitted.Space, changed).Should().BeTrue(best.ToString());
+            }
+        }
+    }
+
+    public sealed class Product
+    {
+        public float HoursTimesIncome { get; set; }
+    }
+
     public sealed class Prediction
     {
         public bool PredictedLabel { get; set; }

@@ -14,10 +14,10 @@ internal sealed class ColumnRecourseEngine
 {
     private readonly LinearColumnRecourse? _linear;
     private readonly ColumnFeatureMap? _map;
-    private readonly Func<object?[], int, CancellationToken, ColumnRecourseResult>? _search;
+    private readonly Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? _search;
 
     private ColumnRecourseEngine(ModelDecision decision, ColumnActionSpace space, LinearColumnRecourse? linear, ColumnFeatureMap? map,
-        Func<object?[], int, CancellationToken, ColumnRecourseResult>? search, string method, string? whyNotExact)
+        Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? search, string method, string? whyNotExact)
     {
         Decision = decision;
         Space = space;
@@ -44,7 +44,7 @@ internal sealed class ColumnRecourseEngine
     /// </summary>
     public static ColumnRecourseEngine Create(IReadOnlyList<ITransformer> parts, ModelDecision decision, ColumnActionSpace space,
         IReadOnlyList<object?[]> sampleRows, bool useExactMethods, ILinearProgramSolver solver,
-        Func<object?[], int, CancellationToken, ColumnRecourseResult>? search)
+        Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? search)
     {
         string? why = null;
         if (!useExactMethods)
@@ -95,7 +95,7 @@ internal sealed class ColumnRecourseEngine
             }
         }
         Contracts.Check(search is not null, $"No method applies to this model: {why}.");
-        return new ColumnRecourseEngine(decision, space, null, null, search, "search", why);
+        return new ColumnRecourseEngine(decision, space, null, null, search, BlackBoxRecourseSearch.MethodName, why);
     }
 
     /// <summary>Recourse for every row, in order.</summary>
@@ -115,9 +115,7 @@ internal sealed class ColumnRecourseEngine
         if (searched.Length > 0)
         {
             Contracts.Check(_search is not null, $"No method applies to this model: {WhyNotExact}.");
-            var found = new ColumnRecourseResult[searched.Length];
-            Parallel.For(0, searched.Length, new ParallelOptions { CancellationToken = cancellationToken },
-                k => found[k] = _search!(rows[searched[k]], optionCount, cancellationToken));
+            var found = _search!(searched.Select(r => rows[r]).ToArray(), optionCount, cancellationToken);
             for (int k = 0; k < searched.Length; k++)
                 results[searched[k]] = _linear is null ? found[k] : found[k] with
                 {

@@ -60,12 +60,17 @@ public sealed class ColumnRecourseEstimator : IEstimator<ColumnRecourseTransform
         /// <summary>Gets or sets the time limit of each exact solve in seconds, or <see langword="null"/> for none (the default). Range: value &gt; 0.</summary>
         public double? SolverMaximumSeconds { get; set; }
 
+        /// <summary>Gets or sets the options of the black-box search, used where no exact method applies (and for a row whose exact answer the model rejects).</summary>
+        public BlackBoxSearchOptions Search { get; set; } = new();
+
         internal void Check()
         {
             Contracts.CheckParam(Enum.IsDefined(CostFunction), nameof(CostFunction), $"Unknown cost function {CostFunction}.");
             Contracts.CheckParam(OptionCount is >= 1 and <= 100, nameof(OptionCount), FormattableString.Invariant($"Must lie in [1, 100]; got {OptionCount}."));
             Contracts.CheckParam(!string.IsNullOrEmpty(LabelColumnName), nameof(LabelColumnName), "The label column name is empty.");
             LinearProgramSolver.CheckLimits(SolverMaximumSeconds, nameof(SolverMaximumSeconds), 1, nameof(SolverMaximumSeconds));
+            Contracts.CheckParam(Search is not null, nameof(Search), "The search options are null.");
+            Search!.Check();
         }
     }
 
@@ -89,8 +94,10 @@ public sealed class ColumnRecourseEstimator : IEstimator<ColumnRecourseTransform
         var sample = RawRows.Read(input, space.RawColumns, nameof(input)).Take(4).ToList();
         Contracts.Check(sample.Count > 0, "The training data is empty: at least one row is needed to read the model.");
         var parts = Persistence.SavedForm.Parts(_model, _environment);
+        var search = new BlackBoxRecourseSearch(decision, space, _options.Search, _options.Search.Seed ?? _environment.NextSeed(),
+            _environment.Logger(nameof(BlackBoxRecourseSearch)));
         var engine = ColumnRecourseEngine.Create(parts, decision, space, sample, _options.UseExactMethods,
-            LinearProgramSolver.Create(_options.SolverMaximumSeconds), search: null);
+            LinearProgramSolver.Create(_options.SolverMaximumSeconds), (rows, count, token) => search.Search(rows, count, token));
         _environment.Log(nameof(ColumnRecourseEstimator), engine.WhyNotExact is null
             ? $"recourse on raw columns by {engine.Method}"
             : $"recourse on raw columns by {engine.Method}: {engine.WhyNotExact}");
