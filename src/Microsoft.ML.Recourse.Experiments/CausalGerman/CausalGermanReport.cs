@@ -9,7 +9,7 @@ using Microsoft.ML.Recourse.Actions;
 
 namespace Microsoft.ML.Recourse.Experiments;
 
-/// <summary>Writes the causal German experiment's JSON, Markdown report and SVG line chart (hand-written SVG), each atomically.</summary>
+/// <summary>Writes the causal German experiment's JSON, Markdown report and line chart (SVG and PNG, <see cref="ReportChart"/>), each atomically.</summary>
 internal static class CausalGermanReport
 {
     public const string JsonFile = "results.json";
@@ -20,12 +20,9 @@ internal static class CausalGermanReport
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        return AtomicFile.WriteAllText(outputDirectory, new (string Name, string Content)[]
-        {
-            (JsonFile, ToJson(result)),
-            (MarkdownFile, ToMarkdown(result, commandLine)),
-            (FigureFile, Figure(result)),
-        });
+        return ReportChart.WriteFiles(outputDirectory,
+            [(JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine))],
+            [(FigureFile, Figure(result))]);
     }
 
     public static string DirectionName(PerturbationDirection direction) => direction == PerturbationDirection.ReferenceCode ? "reference" : "recourse";
@@ -199,21 +196,22 @@ internal static class CausalGermanReport
         return lines;
     }
 
-    public static string Figure(Result result)
+    /// <summary>Recourse-neg against λ, causal and one-step, mean ± sd over seeds.</summary>
+    public static ReportChart.Figure Figure(Result result)
     {
-        SvgLineChart.Series Series(string name, string colour, Func<WeightSummary, Summary?> select)
+        ReportChart.Series Series(string name, string colour, Func<WeightSummary, Summary?> select)
             => new(name, colour, result.Summaries
                 .Select(w => (w.RecourseWeight, Value: select(w)))
                 .Where(p => p.Value is not null)
-                .Select(p => new SvgLineChart.Point(p.RecourseWeight, p.Value!.Mean, p.Value.StandardDeviation ?? 0))
+                .Select(p => new ReportChart.Point(p.RecourseWeight, p.Value!.Mean, p.Value.StandardDeviation ?? 0))
                 .ToList());
-        return SvgLineChart.Render(
+        return new ReportChart.Figure(
             "Recourse-neg on German credit vs λ",
-            [new SvgLineChart.Panel(I($"mean ± sd over {result.Seeds.Count} seeds"), "λ (recourse weight)",
+            [new ReportChart.LinePanel(I($"mean ± sd over {result.Seeds.Count} seeds"), "λ (recourse weight)",
             [
                 Series("causal (SCM)", CausalColour, w => w.Causal),
                 Series("one-step (no SCM)", OneStepColour, w => w.OneStep),
-            ])]);
+            ]) { YLabel = "recourse-neg" }]) { PanelWidth = 420, PanelHeight = 280 };
     }
 
     internal static string MeanSd(Summary? s) => s is null ? "–" : s.StandardDeviation is { } sd ? I($"{s.Mean:0.000} ± {sd:0.000}") : I($"{s.Mean:0.000}");

@@ -6,7 +6,7 @@ using Microsoft.ML.Recourse.Persuasion;
 
 namespace Microsoft.ML.Recourse.Experiments;
 
-/// <summary>Writes the experiment's JSON, Markdown report and SVG bar charts (hand-written SVG), each atomically.</summary>
+/// <summary>Writes the experiment's JSON, Markdown report and bar charts (SVG and PNG, <see cref="ReportChart"/>), each atomically.</summary>
 internal static class Harris2022Report
 {
     public const string JsonFile = "results.json";
@@ -19,13 +19,9 @@ internal static class Harris2022Report
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        return AtomicFile.WriteAllText(outputDirectory, new (string Name, string Content)[]
-        {
-            (JsonFile, ToJson(result)),
-            (MarkdownFile, ToMarkdown(result, commandLine)),
-            (GridFigureFile, GridFigure(result)),
-            (VarianceFigureFile, VarianceFigure(result)),
-        });
+        return ReportChart.WriteFiles(outputDirectory,
+            [(JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine))],
+            [(GridFigureFile, GridFigure(result)), (VarianceFigureFile, VarianceFigure(result))]);
     }
 
     public static string ToJson(Result result)
@@ -179,43 +175,49 @@ internal static class Harris2022Report
         static string E(Estimate e) => I($"{e.Mean:0.0000} ± {e.StandardError:0.0000}");
     }
 
-    public static string GridFigure(Result result)
+    /// <summary>Paper Fig. 2: the decision maker's utility per method in each (c, Δ) cell at the grid's σ², mean ± s.e. over subjects.</summary>
+    public static ReportChart.Figure GridFigure(Result result)
     {
         var o = result.Options;
         var grid = result.Configurations.Where(c => c.PriorVariance == o.GridVariance).ToArray();
-        const int panelWidth = 210, panelHeight = 170, left = 60, top = 70, gap = 25;
-        int columns = o.DesirableEffects.Count, rows = o.DesirableCosts.Count;
-        int width = left + columns * (panelWidth + gap) + 10, height = top + rows * (panelHeight + gap) + 40;
         var (yMin, yMax) = Range(grid.SelectMany(c => new[] { c.Persuasion, c.FullDisclosure, c.NoDisclosure }).Select(m => m.DecisionMakerUtility), probabilityScale: true);
-        var svg = Begin(width, height, I($"Expected decision-maker utility at σ² = {o.GridVariance} (HELOC, mean ± s.e. over subjects)"));
-        Legend(svg, left, 42);
-        for (int r = 0; r < rows; r++)
-            for (int col = 0; col < columns; col++)
+        var panels = new List<ReportChart.Panel>();
+        foreach (double cost in o.DesirableCosts)
+            foreach (double effect in o.DesirableEffects)
             {
-                var c = grid.Single(g => g.DesirableCost == o.DesirableCosts[r] && g.DesirableEffect == o.DesirableEffects[col]);
-                int x = left + col * (panelWidth + gap), y = top + r * (panelHeight + gap);
-                Panel(svg, x, y, panelWidth, panelHeight - 20, yMin, yMax, I($"c = {c.DesirableCost}, Δ = {c.DesirableEffect}"),
-                    [c.Persuasion.DecisionMakerUtility, c.FullDisclosure.DecisionMakerUtility, c.NoDisclosure.DecisionMakerUtility], col == 0);
+                var c = grid.Single(g => g.DesirableCost == cost && g.DesirableEffect == effect);
+                panels.Add(Panel(I($"c = {c.DesirableCost}, Δ = {c.DesirableEffect}"), yMin, yMax,
+                    [c.Persuasion.DecisionMakerUtility, c.FullDisclosure.DecisionMakerUtility, c.NoDisclosure.DecisionMakerUtility], panels.Count % o.DesirableEffects.Count == 0));
             }
-        return End(svg);
+        return new ReportChart.Figure(I($"Expected decision-maker utility at σ² = {o.GridVariance} (HELOC, mean ± s.e. over subjects)"), panels)
+        {
+            Columns = o.DesirableEffects.Count,
+            PanelWidth = 235,
+            PanelHeight = 195,
+        };
     }
 
-    public static string VarianceFigure(Result result)
+    /// <summary>Paper Fig. 3: the decision maker's utility per method averaged over the cost × effect grid, one panel per σ².</summary>
+    public static ReportChart.Figure VarianceFigure(Result result)
     {
         var variances = result.Variances;
-        const int panelWidth = 200, panelHeight = 240, left = 60, top = 70, gap = 25;
-        int width = left + variances.Count * (panelWidth + gap) + 10, height = top + panelHeight + 40;
         var (yMin, yMax) = Range(variances.SelectMany(v => new[] { v.Persuasion, v.FullDisclosure, v.NoDisclosure }).Select(m => new Estimate(m, 0)), probabilityScale: false);
-        var svg = Begin(width, height, "Decision-maker utility averaged over the cost × effect grid, by prior variance σ²");
-        Legend(svg, left, 42);
-        for (int i = 0; i < variances.Count; i++)
+        var panels = variances.Select((v, i) => Panel(I($"σ² = {v.PriorVariance}"), yMin, yMax,
+            [new(v.Persuasion, 0), new(v.FullDisclosure, 0), new(v.NoDisclosure, 0)], i == 0)).ToList();
+        return new ReportChart.Figure("Decision-maker utility averaged over the cost × effect grid, by prior variance σ²", panels)
         {
-            var v = variances[i];
-            Panel(svg, left + i * (panelWidth + gap), top, panelWidth, panelHeight - 20, yMin, yMax, I($"σ² = {v.PriorVariance}"),
-                [new(v.Persuasion, 0), new(v.FullDisclosure, 0), new(v.NoDisclosure, 0)], i == 0);
-        }
-        return End(svg);
+            PanelWidth = 225,
+            PanelHeight = 260,
+        };
     }
+
+    private static ReportChart.Panel Panel(string title, double yMin, double yMax, Estimate[] values, bool yLabel)
+        => new ReportChart.BarPanel(title, values.Select((e, m) => new ReportChart.Bar(Methods[m].Name, Methods[m].Colour, e.Mean, e.StandardError)).ToList())
+        {
+            YMinimum = yMin,
+            YMaximum = yMax,
+            YLabel = yLabel ? "decision-maker utility" : null,
+        };
 
     /// <summary>The y range: [0, 1] widened to fit the data for probabilities, else the data's range rounded out to 0.05.</summary>
     private static (double Min, double Max) Range(IEnumerable<Estimate> values, bool probabilityScale)
@@ -226,61 +228,8 @@ internal static class Harris2022Report
         return (Math.Min(0, Math.Floor(min / 0.05) * 0.05), Math.Max(0.05, Math.Ceiling(max * 1.1 / 0.05) * 0.05));
     }
 
-    private static StringBuilder Begin(int width, int height, string title)
-    {
-        var svg = new StringBuilder();
-        svg.AppendLine(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\">"));
-        svg.AppendLine(I($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
-        svg.AppendLine(I($"<text x=\"{width / 2}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>"));
-        return svg;
-    }
-
-    private static string End(StringBuilder svg) => svg.AppendLine("</svg>").ToString();
-
-    private static void Legend(StringBuilder svg, int x, int y)
-    {
-        for (int m = 0; m < Methods.Length; m++)
-        {
-            int lx = x + m * 230;
-            svg.AppendLine(I($"<rect x=\"{lx}\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{Methods[m].Colour}\"/>"));
-            svg.AppendLine(I($"<text x=\"{lx + 17}\" y=\"{y}\" font-size=\"12\">{Escape(Methods[m].Name)}</text>"));
-        }
-    }
-
-    private static void Panel(StringBuilder svg, int x, int y, int width, int height, double yMin, double yMax, string title,
-        Estimate[] values, bool axisLabels)
-    {
-        int plotTop = y + 18;
-        double Scale(double v) => plotTop + height - (v - yMin) / (yMax - yMin) * height;
-        svg.AppendLine(I($"<text x=\"{x + width / 2}\" y=\"{y + 10}\" text-anchor=\"middle\" font-size=\"12\">{Escape(title)}</text>"));
-        svg.AppendLine(I($"<rect x=\"{x}\" y=\"{plotTop}\" width=\"{width}\" height=\"{height}\" fill=\"none\" stroke=\"#999\"/>"));
-        for (int t = 0; t <= 4; t++)
-        {
-            double v = yMin + (yMax - yMin) * t / 4;
-            double ty = Scale(v);
-            svg.AppendLine(I($"<line x1=\"{x}\" y1=\"{ty:0.##}\" x2=\"{x + width}\" y2=\"{ty:0.##}\" stroke=\"#eee\"/>"));
-            if (axisLabels)
-                svg.AppendLine(I($"<text x=\"{x - 5}\" y=\"{ty + 4:0.##}\" text-anchor=\"end\" font-size=\"10\">{v:0.##}</text>"));
-        }
-        double slot = width / (double)values.Length, barWidth = slot * 0.6;
-        for (int m = 0; m < values.Length; m++)
-        {
-            double bx = x + m * slot + (slot - barWidth) / 2;
-            double y0 = Scale(Math.Max(0, yMin)), y1 = Scale(values[m].Mean);
-            svg.AppendLine(I($"<rect x=\"{bx:0.##}\" y=\"{Math.Min(y0, y1):0.##}\" width=\"{barWidth:0.##}\" height=\"{Math.Abs(y0 - y1):0.##}\" fill=\"{Methods[m].Colour}\"><title>{Escape(Methods[m].Name)}: {values[m].Mean:0.0000}</title></rect>"));
-            if (values[m].StandardError > 0)
-            {
-                double cx = bx + barWidth / 2, lo = Scale(values[m].Mean - values[m].StandardError), hi = Scale(values[m].Mean + values[m].StandardError);
-                svg.AppendLine(I($"<line x1=\"{cx:0.##}\" y1=\"{lo:0.##}\" x2=\"{cx:0.##}\" y2=\"{hi:0.##}\" stroke=\"black\"/>"));
-            }
-            svg.AppendLine(I($"<text x=\"{bx + barWidth / 2:0.##}\" y=\"{Math.Min(y0, y1) - 4:0.##}\" text-anchor=\"middle\" font-size=\"10\">{values[m].Mean:0.00}</text>"));
-        }
-    }
-
     /// <summary>Formats a margin; solver round-off of order 1e-12 would otherwise print as "-0".</summary>
     internal static string Small(double value) => Math.Abs(value) < 5e-9 ? "0" : I($"{value:0.########}");
-
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

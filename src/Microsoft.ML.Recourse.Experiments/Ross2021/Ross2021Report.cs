@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.Experiments;
 
 /// <summary>
 /// Writes a <see cref="Ross2021Experiment"/> result: per data set <c>&lt;name&gt;.json</c>, <c>&lt;name&gt;.md</c> (the
-/// paper's numbers beside ours) and two SVG figures, in a subfolder per perturbation direction (and PAC convention),
+/// paper's numbers beside ours) and two figures (SVG and PNG), in a subfolder per perturbation direction (and PAC convention),
 /// each file atomically.
 /// </summary>
 internal static class Ross2021Report
@@ -30,13 +30,17 @@ internal static class Ross2021Report
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
         string folder = Path.Combine(outputDirectory, Subfolder(result.Options));
-        return AtomicFile.WriteAllText(folder, result.Datasets.SelectMany(dataset => new[]
-        {
-            ($"{dataset.Name}.json", DatasetJson(result.Options, dataset, commandLine)),
-            ($"{dataset.Name}.md", Markdown(result.Options, dataset, commandLine)),
-            ($"{dataset.Name}-fig1-lambda.svg", LambdaFigure(result.Options, dataset)),
-            ($"{dataset.Name}-fig2-threshold.svg", ThresholdFigure(result.Options, dataset)),
-        }));
+        return ReportChart.WriteFiles(folder,
+            result.Datasets.SelectMany(dataset => new[]
+            {
+                ($"{dataset.Name}.json", DatasetJson(result.Options, dataset, commandLine)),
+                ($"{dataset.Name}.md", Markdown(result.Options, dataset, commandLine)),
+            }),
+            result.Datasets.SelectMany(dataset => new[]
+            {
+                ($"{dataset.Name}-fig1-lambda.svg", LambdaFigure(result.Options, dataset)),
+                ($"{dataset.Name}-fig2-threshold.svg", ThresholdFigure(result.Options, dataset)),
+            }));
     }
 
     /// <summary>The command's <c>--json</c> summary: the mean rows of every data set.</summary>
@@ -240,30 +244,32 @@ internal static class Ross2021Report
 
     private static string Colour(string name) => Palette.First(p => p.Name == name).Colour;
 
-    public static string LambdaFigure(Options o, DatasetResult d)
+    /// <summary>Paper Fig. 1: performance, recourse-neg and recourse-all against λ, mean ± s.e. over seeds.</summary>
+    public static ReportChart.Figure LambdaFigure(Options o, DatasetResult d)
     {
         var groups = d.LambdaSweep.GroupBy(p => p.Lambda).OrderBy(g => g.Key).ToList();
-        SvgLineChart.Series Series(string name, Func<LambdaPoint, double> select, bool dashed = false)
-            => new(name, Colour(name), groups.Select(g => new SvgLineChart.Point(g.Key, g.Average(select), StandardError(g.Select(select)))).ToList(), dashed);
-        return SvgLineChart.Render(
+        ReportChart.Series Series(string name, Func<LambdaPoint, double> select, bool dashed = false)
+            => new(name, Colour(name), groups.Select(g => new ReportChart.Point(g.Key, g.Average(select), StandardError(g.Select(select)))).ToList(), dashed);
+        return new ReportChart.Figure(
             I($"{d.Name}: performance and recourse vs λ (direction {DirectionName(o.Direction)}; mean ± s.e. over seeds {string.Join(", ", o.Seeds)})"),
             [
-                new("Performance", "λ", [Series("F1", p => p.F1), Series("Accuracy", p => p.Accuracy)]),
-                new("Recourse neg", "λ", [Series("gradient descent", p => p.RecourseNeg.Gradient), Series("one-step (adversarial training)", p => p.RecourseNeg.OneStep)]),
-                new("Recourse all", "λ", [Series("gradient descent", p => p.RecourseAll.Gradient), Series("one-step (adversarial training)", p => p.RecourseAll.OneStep)]),
+                new ReportChart.LinePanel("Performance", "λ", [Series("F1", p => p.F1), Series("Accuracy", p => p.Accuracy)]),
+                new ReportChart.LinePanel("Recourse neg", "λ", [Series("gradient descent", p => p.RecourseNeg.Gradient), Series("one-step (adversarial training)", p => p.RecourseNeg.OneStep)]),
+                new ReportChart.LinePanel("Recourse all", "λ", [Series("gradient descent", p => p.RecourseAll.Gradient), Series("one-step (adversarial training)", p => p.RecourseAll.OneStep)]),
             ]);
     }
 
-    public static string ThresholdFigure(Options o, DatasetResult d)
+    /// <summary>Paper Fig. 2: performance and one-step recourse against θ₀ for λ = 0.8 and λ = 0 (first seed).</summary>
+    public static ReportChart.Figure ThresholdFigure(Options o, DatasetResult d)
     {
-        SvgLineChart.Panel Panel(double lambda, string title)
+        ReportChart.Panel Panel(double lambda, string title)
         {
             var points = d.ThresholdSweep.Where(p => p.Lambda == lambda).OrderBy(p => p.Theta0).ToList();
-            SvgLineChart.Series Series(string name, Func<ThresholdPoint, double> select)
-                => new(name, Colour(name), points.Select(p => new SvgLineChart.Point(p.Theta0, select(p), 0)).ToList());
-            return new(title, "θ₀", [Series("F1", p => p.F1), Series("Accuracy", p => p.Accuracy), Series("recourse neg", p => p.RecourseNeg), Series("recourse all", p => p.RecourseAll)]);
+            ReportChart.Series Series(string name, Func<ThresholdPoint, double> select)
+                => new(name, Colour(name), points.Select(p => new ReportChart.Point(p.Theta0, select(p))).ToList());
+            return new ReportChart.LinePanel(title, "θ₀", [Series("F1", p => p.F1), Series("Accuracy", p => p.Accuracy), Series("recourse neg", p => p.RecourseNeg), Series("recourse all", p => p.RecourseAll)]);
         }
-        return SvgLineChart.Render(I($"{d.Name}: performance and one-step recourse vs θ₀ (seed {o.Seeds[0]}, direction {DirectionName(o.Direction)})"),
+        return new ReportChart.Figure(I($"{d.Name}: performance and one-step recourse vs θ₀ (seed {o.Seeds[0]}, direction {DirectionName(o.Direction)})"),
             [Panel(0.8, "ours (λ = 0.8)"), Panel(0, "baseline (λ = 0)")]);
     }
 

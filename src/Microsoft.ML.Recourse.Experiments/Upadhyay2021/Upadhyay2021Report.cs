@@ -6,7 +6,7 @@ using Microsoft.ML.Recourse.Evaluation;
 
 namespace Microsoft.ML.Recourse.Experiments;
 
-/// <summary>Writes the experiment's JSON, Markdown report and SVG figure (hand-written SVG), each atomically.</summary>
+/// <summary>Writes the experiment's JSON, Markdown report and figure (SVG and PNG, <see cref="ReportChart"/>), each atomically.</summary>
 internal static class Upadhyay2021Report
 {
     public const string JsonFile = "results.json";
@@ -17,7 +17,7 @@ internal static class Upadhyay2021Report
 
     public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
     {
-        return AtomicFile.WriteAllText(outputDirectory, new[] { (JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine)), (FigureFile, Figure(result)) });
+        return ReportChart.WriteFiles(outputDirectory, [(JsonFile, ToJson(result)), (MarkdownFile, ToMarkdown(result, commandLine))], [(FigureFile, Figure(result))]);
     }
 
     public static string ToJson(Result result)
@@ -133,54 +133,30 @@ internal static class Upadhyay2021Report
         }
     }
 
-    /// <summary>M2 validity against cost as δ_max varies: one panel per shift, one line per robust method.</summary>
-    public static string Figure(Result result)
+    /// <summary>M2 validity against cost as δ_max varies: one panel per shift, one line per robust method, each point labelled with its δ_max.</summary>
+    public static ReportChart.Figure Figure(Result result)
     {
-        const int panelWidth = 300, panelHeight = 240, left = 50, top = 50, gap = 40;
         var shifts = result.Sweep.Select(p => p.Shift).Distinct().ToArray();
-        int width = left + shifts.Length * (panelWidth + gap), height = top + panelHeight + 70;
-        var sb = new StringBuilder();
-        sb.AppendLine(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">"));
-        sb.AppendLine(I($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
-        sb.AppendLine(I($"<text x=\"{left}\" y=\"20\" font-size=\"14\">M2 validity vs L1 cost as δ_max varies (ROAR = robust, robust integer program = robustIp; labels = δ_max)</text>"));
         var methods = result.Sweep.Select(p => p.Method).Distinct().ToArray();
-        for (int m = 0; m < methods.Length; m++)
+        var panels = shifts.Select((shift, s) =>
         {
-            sb.AppendLine(I($"<line x1=\"{left + m * 160}\" y1=\"36\" x2=\"{left + m * 160 + 20}\" y2=\"36\" stroke=\"{Colours[m % Colours.Length]}\" stroke-width=\"2\"/>"));
-            sb.AppendLine(I($"<text x=\"{left + m * 160 + 25}\" y=\"40\">{methods[m]}</text>"));
-        }
-        for (int s = 0; s < shifts.Length; s++)
-        {
-            var points = result.Sweep.Where(p => p.Shift == shifts[s] && double.IsFinite(p.Cost) && double.IsFinite(p.M2Validity)).ToArray();
-            double x0 = left + s * (panelWidth + gap), y0 = top;
+            var points = result.Sweep.Where(p => p.Shift == shift && double.IsFinite(p.Cost) && double.IsFinite(p.M2Validity)).ToArray();
             double maxCost = points.Length == 0 ? 1 : points.Max(p => p.Cost) * 1.1;
-            double X(double cost) => x0 + cost / maxCost * panelWidth;
-            double Y(double validity) => y0 + (1 - validity) * panelHeight;
-            sb.AppendLine(I($"<rect x=\"{x0}\" y=\"{y0}\" width=\"{panelWidth}\" height=\"{panelHeight}\" fill=\"none\" stroke=\"#888\"/>"));
-            sb.AppendLine(I($"<text x=\"{x0 + panelWidth / 2}\" y=\"{y0 - 4}\" text-anchor=\"middle\">{shifts[s]}</text>"));
-            for (int t = 0; t <= 4; t++)
+            var series = methods.Select((method, m) => new ReportChart.Series(method, Colours[m % Colours.Length],
+                points.Where(p => p.Method == method).OrderBy(p => p.Radius)
+                    .Select(p => new ReportChart.Point(p.Cost, p.M2Validity, Label: p.Radius.ToString(CultureInfo.InvariantCulture))).ToList())).ToList();
+            return (ReportChart.Panel)new ReportChart.LinePanel(shift, "mean L1 cost", series)
             {
-                double v = t / 4.0;
-                sb.AppendLine(I($"<text x=\"{x0 - 4}\" y=\"{Y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.##}</text>"));
-                sb.AppendLine(I($"<text x=\"{X(maxCost * v):0.#}\" y=\"{y0 + panelHeight + 14}\" text-anchor=\"middle\">{maxCost * v:0.#}</text>"));
-            }
-            sb.AppendLine(I($"<text x=\"{x0 + panelWidth / 2}\" y=\"{y0 + panelHeight + 30}\" text-anchor=\"middle\">mean L1 cost</text>"));
-            if (s == 0) sb.AppendLine(I($"<text x=\"14\" y=\"{y0 + panelHeight / 2}\" transform=\"rotate(-90 14 {y0 + panelHeight / 2})\" text-anchor=\"middle\">M2 validity</text>"));
-            for (int m = 0; m < methods.Length; m++)
-            {
-                var line = points.Where(p => p.Method == methods[m]).OrderBy(p => p.Radius).ToArray();
-                if (line.Length == 0) continue;
-                string colour = Colours[m % Colours.Length];
-                sb.AppendLine(I($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{string.Join(' ', line.Select(p => I($"{X(p.Cost):0.#},{Y(p.M2Validity):0.#}")))}\"/>"));
-                foreach (var p in line)
-                {
-                    sb.AppendLine(I($"<circle cx=\"{X(p.Cost):0.#}\" cy=\"{Y(p.M2Validity):0.#}\" r=\"3\" fill=\"{colour}\"/>"));
-                    sb.AppendLine(I($"<text x=\"{X(p.Cost) + 4:0.#}\" y=\"{Y(p.M2Validity) - 4:0.#}\" fill=\"{colour}\" font-size=\"9\">{p.Radius}</text>"));
-                }
-            }
-        }
-        sb.AppendLine("</svg>");
-        return sb.ToString();
+                XMinimum = 0,
+                XMaximum = maxCost > 0 ? maxCost : 1,
+                YLabel = s == 0 ? "M2 validity" : null,
+            };
+        }).ToList();
+        return new ReportChart.Figure("M2 validity vs L1 cost as δ_max varies (ROAR = robust, robust integer program = robustIp; labels = δ_max)", panels)
+        {
+            PanelWidth = 380,
+            PanelHeight = 300,
+        };
     }
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "–";

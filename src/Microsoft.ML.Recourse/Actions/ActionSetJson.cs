@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Data;
 
@@ -5,7 +6,8 @@ namespace Microsoft.ML.Recourse.Actions;
 
 /// <summary>
 /// Writes an <see cref="ActionSet"/> into a model file and reads it back through <see cref="ActionSetBuilder"/>, so a
-/// loaded set passes the same checks as a declared one. Infinite limits are stored as <see langword="null"/>.
+/// loaded set passes the same checks as a declared one. Infinite limits are stored as <see langword="null"/>. Reading
+/// rejects unknown and repeated keys; every failure is a <see cref="FormatException"/> that names the JSON path.
 /// </summary>
 internal static class ActionSetJson
 {
@@ -56,39 +58,99 @@ internal static class ActionSetJson
         };
     }
 
-    public static ActionSet FromJson(JsonObject json)
+    /// <summary>Reads an action set from JSON text, as <see cref="FromJson"/> does from a parsed object.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">Names the text in messages (a file name, or <c>actionSet</c> inside a model file).</param>
+    /// <exception cref="FormatException">The text is not JSON (the message gives the line and byte position), or has a
+    /// repeated key or an unpaired surrogate, or describes no valid action set (the message gives the JSON path).</exception>
+    public static ActionSet Parse(string json, string source)
     {
-        var featureNodes = Array(json, "features").Select(n => n as JsonObject ?? throw new InvalidOperationException("an action-set feature is not an object")).ToArray();
-        var features = featureNodes.Select(n => new FeatureInfo(
-            Text(n, "name"), Number(n, "mean"), Number(n, "scale"), Flag(n, "isCategorical"),
-            Enum.Parse<FeatureActionability>(Text(n, "featureActionability")), Flag(n, "isInteger"), (string?)n["description"])).ToArray();
-        var builder = ActionSet.CreateBuilder(features, (double?)json["maximumChange"] ?? double.PositiveInfinity);
-        foreach (var node in Array(json, "oneHotGroups"))
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        JsonNode? node;
+        try
         {
-            var g = node as JsonObject ?? throw new InvalidOperationException("a one-hot group is not an object");
-            builder.AddOneHotGroup(Text(g, "name"), Array(g, "members").Select(m => (string)m!).ToArray(), Flag(g, "isMutable"),
-                Array(g, "labels").Select(m => (string)m!).ToArray());
+            using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 }))
+                if (JsonDocumentCheck.FirstProblem(document.RootElement) is { } problem)
+                    throw new FormatException($"{source}: {problem}.");
+            node = JsonNode.Parse(json);
         }
-        foreach (var n in featureNodes)
+        catch (JsonException e)
         {
-            string name = Text(n, "name");
-            builder.SetActionability(name, Enum.Parse<FeatureActionability>(Text(n, "actionability")));
-            if (n["maximumChange"] is { } own)
-                builder.SetMaximumChange(name, own.GetValueKind() == System.Text.Json.JsonValueKind.String ? double.PositiveInfinity : own.GetValue<double>());
-            builder.SetStandardScale(name, Number(n, "standardScale"));
-            double lower = (double?)n["lowerBound"] ?? double.NegativeInfinity, upper = (double?)n["upperBound"] ?? double.PositiveInfinity;
-            if (double.IsFinite(lower) || double.IsFinite(upper)) builder.SetBounds(name, lower, upper);
-            if ((double?)n["gridStep"] is double step) builder.SetGrid(name, step, Number(n, "gridOrigin"));
-            builder.SetCostWeight(name, Number(n, "costWeight"));
+            throw new FormatException($"{source}: not valid JSON ({e.Message}).", e);
         }
-        foreach (var node in Array(json, "linearConstraints"))
-        {
-            var c = node as JsonObject ?? throw new InvalidOperationException("a linear constraint is not an object");
-            builder.AddLinearConstraint(Text(c, "name"), ReadCoefficients(c["change"]),
-                c["value"] is null ? null : ReadCoefficients(c["value"]), Number(c, "constant"));
-        }
-        return builder.Build();
+        return FromJson(node as JsonObject ?? throw new FormatException($"{source}: $ (the root) must be an object."), source);
     }
+
+    /// <summary>Reads an action set written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The object.</param>
+    /// <param name="source">Names the object in messages.</param>
+    /// <exception cref="FormatException">A key is missing, unknown or repeated, a value has the wrong type or is not
+    /// finite, or the declarations break the rules of <see cref="ActionSetBuilder"/>; the message gives the JSON path
+    /// (<c>$.features[2].mean</c>).</exception>
+    public static ActionSet FromJson(JsonObject json, string source = "actionSet")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var reader = new Reader(source);
+        reader.Keys(json, "$", RootKeys);
+        var featureNodes = reader.Objects(json, "$", "features");
+        var features = new FeatureInfo[featureNodes.Length];
+        for (int j = 0; j < featureNodes.Length; j++)
+        {
+            var (n, path) = featureNodes[j];
+            reader.Keys(n, path, FeatureKeys);
+            features[j] = new FeatureInfo(reader.Text(n, path, "name"), reader.Number(n, path, "mean"), reader.Number(n, path, "scale"),
+                reader.Flag(n, path, "isCategorical"), reader.Actionability(n, path, "featureActionability"), reader.Flag(n, path, "isInteger"),
+                reader.OptionalText(n, path, "description"));
+        }
+        var builder = reader.Wrap("$", () => ActionSet.CreateBuilder(features, reader.OptionalNumber(json, "$", "maximumChange") ?? double.PositiveInfinity));
+        foreach (var (g, path) in reader.Objects(json, "$", "oneHotGroups"))
+        {
+            reader.Keys(g, path, GroupKeys);
+            string name = reader.Text(g, path, "name");
+            var members = reader.Texts(g, path, "members");
+            bool mutable = reader.Flag(g, path, "isMutable");
+            var labels = reader.Texts(g, path, "labels");
+            reader.Wrap(path, () => builder.AddOneHotGroup(name, members, mutable, labels));
+        }
+        foreach (var (n, path) in featureNodes)
+        {
+            string name = reader.Text(n, path, "name");
+            var actionability = reader.Actionability(n, path, "actionability");
+            reader.Wrap(path, () => builder.SetActionability(name, actionability));
+            if (n["maximumChange"] is { } own)
+            {
+                double change = own.GetValueKind() == JsonValueKind.String
+                    ? ((string?)own == "Infinity" ? double.PositiveInfinity : throw reader.Error($"{path}.maximumChange", "must be a number, \"Infinity\" or null"))
+                    : reader.Number(n, path, "maximumChange");
+                reader.Wrap($"{path}.maximumChange", () => builder.SetMaximumChange(name, change));
+            }
+            double standardScale = reader.Number(n, path, "standardScale");
+            reader.Wrap($"{path}.standardScale", () => builder.SetStandardScale(name, standardScale));
+            double lower = reader.OptionalNumber(n, path, "lowerBound") ?? double.NegativeInfinity, upper = reader.OptionalNumber(n, path, "upperBound") ?? double.PositiveInfinity;
+            if (double.IsFinite(lower) || double.IsFinite(upper)) reader.Wrap(path, () => builder.SetBounds(name, lower, upper));
+            double origin = reader.Number(n, path, "gridOrigin");
+            if (reader.OptionalNumber(n, path, "gridStep") is double step) reader.Wrap($"{path}.gridStep", () => builder.SetGrid(name, step, origin));
+            double weight = reader.Number(n, path, "costWeight");
+            reader.Wrap($"{path}.costWeight", () => builder.SetCostWeight(name, weight));
+        }
+        foreach (var (c, path) in reader.Objects(json, "$", "linearConstraints"))
+        {
+            reader.Keys(c, path, ConstraintKeys);
+            string name = reader.Text(c, path, "name");
+            var change = reader.Coefficients(c, path, "change") ?? throw reader.Error($"{path}.change", "is missing");
+            var value = reader.Coefficients(c, path, "value");
+            double constant = reader.Number(c, path, "constant");
+            reader.Wrap(path, () => builder.AddLinearConstraint(name, change, value, constant));
+        }
+        return reader.Wrap("$", builder.Build);
+    }
+
+    private static readonly string[] RootKeys = ["maximumChange", "features", "oneHotGroups", "linearConstraints"];
+    private static readonly string[] FeatureKeys = ["name", "description", "mean", "scale", "isCategorical", "isInteger", "featureActionability",
+        "actionability", "maximumChange", "standardScale", "lowerBound", "upperBound", "gridStep", "gridOrigin", "costWeight"];
+    private static readonly string[] GroupKeys = ["name", "members", "labels", "isMutable"];
+    private static readonly string[] ConstraintKeys = ["name", "change", "value", "constant"];
 
     private static JsonNode? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
@@ -97,15 +159,127 @@ internal static class ActionSetJson
     private static JsonObject Coefficients(IReadOnlyDictionary<string, double> coefficients)
         => new(coefficients.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
 
-    private static Dictionary<string, double> ReadCoefficients(JsonNode? node)
-        => (node as JsonObject ?? throw new InvalidOperationException("constraint coefficients are not an object"))
-            .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>() ?? throw new InvalidOperationException($"coefficient '{kv.Key}' is null"));
+    /// <summary>Typed reads that throw <see cref="FormatException"/> with the source and the JSON path.</summary>
+    private sealed class Reader(string source)
+    {
+        public FormatException Error(string path, string problem, Exception? inner = null) => new($"{source}: {path} {problem}.", inner);
 
-    private static JsonArray Array(JsonObject node, string name) => node[name] as JsonArray ?? throw new InvalidOperationException($"no '{name}' list");
+        public void Keys(JsonObject node, string path, string[] known)
+        {
+            List<string> keys;
+            try
+            {
+                keys = node.Select(kv => kv.Key).ToList();
+            }
+            catch (ArgumentException e)
+            {
+                throw Error(path, "has a repeated key", e);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(path, "has a key that is not valid UTF-16 text", e);
+            }
+            foreach (string key in keys)
+                if (!known.Contains(key, StringComparer.Ordinal))
+                    throw Error($"{path}.{key}", $"is not a known key; the keys here are {string.Join(", ", known)}");
+        }
 
-    private static string Text(JsonObject node, string name) => (string?)node[name] ?? throw new InvalidOperationException($"no '{name}'");
+        public T Wrap<T>(string path, Func<T> create)
+        {
+            try
+            {
+                return create();
+            }
+            catch (ArgumentException e)
+            {
+                string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw Error(path, $"is not accepted: {message}", e);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(path, $"is not accepted: {e.Message}", e);
+            }
+        }
 
-    private static double Number(JsonObject node, string name) => (double?)node[name] ?? throw new InvalidOperationException($"no '{name}'");
+        public (JsonObject Node, string Path)[] Objects(JsonObject node, string path, string name)
+        {
+            if (node[name] is not JsonArray array) throw Error($"{path}.{name}", node.ContainsKey(name) ? "must be an array" : "is missing");
+            return array.Select((item, i) => (item as JsonObject ?? throw Error($"{path}.{name}[{i}]", "must be an object"), $"{path}.{name}[{i}]")).ToArray();
+        }
 
-    private static bool Flag(JsonObject node, string name) => (bool?)node[name] ?? throw new InvalidOperationException($"no '{name}'");
+        public string Text(JsonObject node, string path, string name)
+            => OptionalText(node, path, name) ?? throw Error($"{path}.{name}", node.ContainsKey(name) ? "must be a string" : "is missing");
+
+        public string? OptionalText(JsonObject node, string path, string name)
+            => node[name] switch
+            {
+                null => null,
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => String(v, $"{path}.{name}"),
+                _ => throw Error($"{path}.{name}", "must be a string"),
+            };
+
+        private string String(JsonValue value, string path)
+        {
+            try
+            {
+                return value.GetValue<string>();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(path, "is not valid UTF-16 text", e);
+            }
+        }
+
+        public string[] Texts(JsonObject node, string path, string name)
+        {
+            if (node[name] is not JsonArray array) throw Error($"{path}.{name}", node.ContainsKey(name) ? "must be an array of strings" : "is missing");
+            return array.Select((item, i) => item is JsonValue v && v.GetValueKind() == JsonValueKind.String ? String(v, $"{path}.{name}[{i}]")
+                : throw Error($"{path}.{name}[{i}]", "must be a string")).ToArray();
+        }
+
+        public double Number(JsonObject node, string path, string name)
+            => OptionalNumber(node, path, name) ?? throw Error($"{path}.{name}", node.ContainsKey(name) ? "must be a number, not null" : "is missing");
+
+        public double? OptionalNumber(JsonObject node, string path, string name) => node[name] is null ? null : Value(node[name], $"{path}.{name}");
+
+        public bool Flag(JsonObject node, string path, string name)
+            => node[name] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>()
+                : throw Error($"{path}.{name}", node.ContainsKey(name) ? "must be true or false" : "is missing");
+
+        public FeatureActionability Actionability(JsonObject node, string path, string name)
+        {
+            string text = Text(node, path, name);
+            return Enum.GetNames<FeatureActionability>().Contains(text, StringComparer.Ordinal)
+                ? Enum.Parse<FeatureActionability>(text)
+                : throw Error($"{path}.{name}", $"must be one of {string.Join(", ", Enum.GetNames<FeatureActionability>())}; got '{text}'");
+        }
+
+        public Dictionary<string, double>? Coefficients(JsonObject node, string path, string name)
+        {
+            if (node[name] is null) return null;
+            if (node[name] is not JsonObject coefficients) throw Error($"{path}.{name}", "must be an object of feature names and numbers");
+            string at = $"{path}.{name}";
+            List<KeyValuePair<string, JsonNode?>> pairs;
+            try
+            {
+                pairs = coefficients.ToList();
+            }
+            catch (ArgumentException e)
+            {
+                throw Error(at, "has a repeated key", e);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(at, "has a key that is not valid UTF-16 text", e);
+            }
+            return pairs.ToDictionary(kv => kv.Key, kv => kv.Value is null ? throw Error($"{at}.{kv.Key}", "must be a number, not null") : Value(kv.Value, $"{at}.{kv.Key}"));
+        }
+
+        private double Value(JsonNode? node, string path)
+        {
+            if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) throw Error(path, "must be a number");
+            if (!v.TryGetValue(out double value) || !double.IsFinite(value)) throw Error(path, "must be a finite number");
+            return value;
+        }
+    }
 }

@@ -61,6 +61,9 @@ public static class PacThreshold
         double logCut = Math.Log(BinomialCut(delta, convention));
         double logMiss = Math.Log(1 - epsilon);
         double estimate = Math.Ceiling(logCut / logMiss);
+        // For ε below about 1e-16, 1 − ε rounds to 1 and ln(1 − ε) to 0: no finite n would do, and the search below would not end.
+        Contracts.CheckParam(logMiss < 0, nameof(epsilon),
+            FormattableString.Invariant($"ε = {epsilon} is too small: 1 − ε rounds to 1 in double precision, so no calibration set can certify it."));
         Contracts.CheckParam(estimate <= MaximumRepresentableSize, nameof(epsilon),
             FormattableString.Invariant($"ε = {epsilon} and δ = {delta} need about {estimate:G3} calibration rows, more than can be represented."));
         // The ratio's rounding can be off by one; settle it with the same expression the CDF uses for k = 0.

@@ -26,14 +26,7 @@ public sealed class GamePlayLog
     {
         Contracts.CheckValue(games, nameof(games));
         Contracts.CheckValue(plays, nameof(plays));
-        Contracts.CheckParam(games.Count > 0, nameof(games), "A play log needs at least one game.");
-        foreach (var game in games)
-        {
-            Contracts.CheckValue(game, nameof(games));
-            Contracts.CheckParam(game.Players.Count == 2, nameof(games), $"Game '{game.Name}' has {game.Players.Count} players; play logs hold two-player games.");
-        }
-        Contracts.CheckParam(games.Select(g => g.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == games.Count, nameof(games),
-            "Two games share an id.");
+        CheckGames(games);
         _plays = plays.ToArray();
         for (int i = 0; i < _plays.Length; i++)
         {
@@ -54,21 +47,65 @@ public sealed class GamePlayLog
 
     /// <summary>Reads a plays CSV file (see the class remarks).</summary>
     /// <param name="path">The file.</param>
-    /// <param name="games">The games the file may refer to.</param>
-    /// <exception cref="InvalidDataException">The header is wrong, or a row has a missing field, an unknown game or an unknown move; the message names the line.</exception>
+    /// <param name="games">The games the file may refer to; each has exactly two players.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A game is not two-player, or two games share an id.</exception>
+    /// <exception cref="InvalidDataException">The header is wrong, a quoted field is not closed, or a row has a missing field, an unknown game or an unknown move; the message names the line.</exception>
     public static GamePlayLog Read(string path, IReadOnlyList<NormalFormGame> games)
     {
         Contracts.CheckValue(path, nameof(path));
         Contracts.CheckValue(games, nameof(games));
-        string file = Path.GetFileName(path);
+        CheckGames(games);
         using var reader = DelimitedTextReader.Open(path, ',');
-        var header = reader.ReadRecord() ?? throw new InvalidDataException($"{file} is empty; expected a header 'principal,other[,game]'.");
+        return Read(reader, Path.GetFileName(path), games);
+    }
+
+    /// <summary>Reads plays CSV text, as <see cref="Read(string, IReadOnlyList{NormalFormGame})"/> does from a file.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="file">Names the text in messages.</param>
+    /// <param name="games">The games the text may refer to.</param>
+    internal static GamePlayLog Parse(string text, string file, IReadOnlyList<NormalFormGame> games)
+    {
+        Contracts.CheckValue(text, nameof(text));
+        Contracts.CheckValue(games, nameof(games));
+        CheckGames(games);
+        using var reader = new DelimitedTextReader(new StringReader(text), ',');
+        return Read(reader, file, games);
+    }
+
+    /// <summary>The games' checks, before any row is read: a play needs the principal's and the other player's moves.</summary>
+    private static void CheckGames(IReadOnlyList<NormalFormGame> games)
+    {
+        Contracts.CheckParam(games.Count > 0, nameof(games), "A play log needs at least one game.");
+        foreach (var game in games)
+        {
+            Contracts.CheckValue(game, nameof(games));
+            Contracts.CheckParam(game.Players.Count == 2, nameof(games), $"Game '{game.Name}' has {game.Players.Count} players; play logs hold two-player games.");
+        }
+        Contracts.CheckParam(games.Select(g => g.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == games.Count, nameof(games),
+            "Two games share an id.");
+    }
+
+    private static GamePlayLog Read(DelimitedTextReader reader, string file, IReadOnlyList<NormalFormGame> games)
+    {
+        try
+        {
+            return ReadRecords(reader, file, games);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{file}: {e.Message}", e);
+        }
+    }
+
+    private static GamePlayLog ReadRecords(DelimitedTextReader reader, string file, IReadOnlyList<NormalFormGame> games)
+    {
+        var header = reader.ReadRecord() ?? throw new InvalidDataException($"{file} line 1: the file is empty; expected a header 'principal,other[,game]'.");
         var names = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
         int principal = names.IndexOf("principal"), other = names.IndexOf("other"), gameColumn = names.IndexOf("game");
         if (principal < 0 || other < 0 || names.Any(n => n is not ("principal" or "other" or "game")) || names.Distinct().Count() != names.Count)
             throw new InvalidDataException($"{file} line {reader.RecordLine}: the header must name the columns principal, other and optionally game; got '{string.Join(",", header)}'.");
         if (gameColumn < 0 && games.Count != 1)
-            throw new InvalidDataException($"{file} has no game column, so it needs exactly one game; {games.Count} were given ({string.Join(", ", games.Select(g => g.Name))}).");
+            throw new InvalidDataException($"{file} line {reader.RecordLine}: the header has no game column, so the log needs exactly one game; {games.Count} were given ({string.Join(", ", games.Select(g => g.Name))}).");
         var plays = new List<GamePlay>();
         while (reader.ReadRecord() is { } record)
         {

@@ -90,8 +90,13 @@ public sealed class NormalFormGame
     /// <summary>Gets the index of a player's move by name (case-insensitive), or −1.</summary>
     /// <param name="player">The player's position.</param>
     /// <param name="move">The move's name.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="player"/> is not a player's position.</exception>
     public int IndexOfMove(int player, string move)
-        => Array.FindIndex(_moves[player], m => string.Equals(m, move.Trim(), StringComparison.OrdinalIgnoreCase));
+    {
+        Contracts.CheckParam((uint)player < (uint)Players.Count, nameof(player), $"Player {player} is outside 0..{Players.Count - 1} in game '{Name}'.");
+        Contracts.CheckValue(move, nameof(move));
+        return Array.FindIndex(_moves[player], m => string.Equals(m, move.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>
     /// Creates the game's system: one exogenous, freely actionable variable per player (named after the player and
@@ -150,71 +155,98 @@ public sealed class NormalFormGame
     /// Reads games from a JSON file: one game object or an array of them, each
     /// <c>{"name": "...", "players": ["row", "column"], "moves": [["C", "D"], ["C", "D"]], "payoffs": [[[2, 2], [0, 3]], [[3, 0], [1, 1]]]}</c>,
     /// where <c>payoffs</c> nests one array level per player (indexed by that player's move) around the payoff vector.
+    /// Unknown and repeated keys are rejected.
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <exception cref="InvalidDataException">The file is not valid JSON or a game is malformed; the message names the file and the part.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid JSON or a game is malformed; the message names the file and the JSON path
+    /// (or, for text that is not JSON, the line and byte position).</exception>
     public static IReadOnlyList<NormalFormGame> Load(string path)
     {
         Contracts.CheckValue(path, nameof(path));
-        string file = Path.GetFileName(path);
+        return Parse(File.ReadAllText(path), Path.GetFileName(path));
+    }
+
+    private static readonly string[] GameKeys = ["name", "players", "moves", "payoffs"];
+
+    /// <summary>Reads games from JSON text, as <see cref="Load"/> does from a file.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="file">Names the text in messages.</param>
+    /// <exception cref="InvalidDataException">The text is not valid JSON or a game is malformed.</exception>
+    internal static IReadOnlyList<NormalFormGame> Parse(string json, string file)
+    {
+        Contracts.CheckValue(json, nameof(json));
+        Contracts.CheckValue(file, nameof(file));
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
-            if (elements.Length == 0) throw new InvalidDataException($"{file}: the array holds no game.");
-            return elements.Select((e, i) => ParseGame(e, elements.Length == 1 ? file : $"{file} game {i}")).ToArray();
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{file} is not valid JSON: {e.Message}", e);
         }
-        catch (ArgumentException e)
+        using (document)
         {
-            throw new InvalidDataException($"{file}: {e.Message}", e);
+            var root = document.RootElement;
+            if (JsonDocumentCheck.FirstProblem(root) is { } problem)
+                throw new InvalidDataException($"{file}: {problem}.");
+            var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().Select((e, i) => (e, $"$[{i}]")).ToArray() : [(root, "$")];
+            if (elements.Length == 0) throw new InvalidDataException($"{file}: the array $ holds no game.");
+            return elements.Select(e => ParseGame(e.Item1, file, e.Item2)).ToArray();
         }
     }
 
-    private static NormalFormGame ParseGame(JsonElement game, string where)
+    private static NormalFormGame ParseGame(JsonElement game, string file, string path)
     {
-        if (game.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}: a game must be a JSON object.");
-        JsonElement Property(string name) => game.TryGetProperty(name, out var value) ? value
-            : throw new InvalidDataException($"{where}: the game has no \"{name}\" property.");
-        string name = Property("name").GetString() ?? throw new InvalidDataException($"{where}: \"name\" must be a string.");
-        var players = Strings(Property("players"), $"{where} \"players\"");
+        InvalidDataException Error(string where, string problem) => new($"{file}: {where} {problem}.");
+        if (game.ValueKind != JsonValueKind.Object) throw Error(path, "must be a game object");
+        foreach (var property in game.EnumerateObject())
+            if (!GameKeys.Contains(property.Name, StringComparer.Ordinal))
+                throw Error($"{path}.{property.Name}", $"is not a known key; a game has {string.Join(", ", GameKeys)}");
+        JsonElement Property(string name) => game.TryGetProperty(name, out var value) ? value : throw Error($"{path}.{name}", "is missing");
+        var nameElement = Property("name");
+        string name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString()! : throw Error($"{path}.name", "must be a string");
+        var players = Strings(Property("players"), file, $"{path}.players");
         var movesElement = Property("moves");
-        if (movesElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{where}: \"moves\" must be an array with one array of move names per player.");
-        var moves = movesElement.EnumerateArray().Select((m, i) => (IReadOnlyList<string>)Strings(m, $"{where} \"moves\"[{i}]")).ToArray();
+        if (movesElement.ValueKind != JsonValueKind.Array) throw Error($"{path}.moves", "must be an array with one array of move names per player");
+        var moves = movesElement.EnumerateArray().Select((m, i) => (IReadOnlyList<string>)Strings(m, file, $"{path}.moves[{i}]")).ToArray();
         if (moves.Length != players.Length)
-            throw new InvalidDataException($"{where}: {players.Length} players but {moves.Length} move lists in \"moves\".");
+            throw Error($"{path}.moves", $"has {moves.Length} move lists for {players.Length} players");
         var payoffs = new List<IReadOnlyList<double>>();
-        Flatten(Property("payoffs"), 0, "payoffs");
-        return new NormalFormGame(name, players, moves, payoffs);
-
-        void Flatten(JsonElement element, int depth, string path)
+        Flatten(Property("payoffs"), 0, $"{path}.payoffs");
+        try
         {
-            if (element.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{where}: {path} must be an array.");
+            return new NormalFormGame(name, players, moves, payoffs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{file}: {path}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}", e);
+        }
+
+        void Flatten(JsonElement element, int depth, string at)
+        {
+            if (element.ValueKind != JsonValueKind.Array) throw Error(at, "must be an array");
             int length = element.GetArrayLength();
             if (depth == players.Length)
             {
                 if (length != players.Length)
-                    throw new InvalidDataException($"{where}: {path} has {length} entries; expected {players.Length} (one payoff per player).");
-                payoffs.Add(element.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble()
-                    : throw new InvalidDataException($"{where}: {path} holds a non-number.")).ToArray());
+                    throw Error(at, $"has {length} entries; expected {players.Length} (one payoff per player)");
+                payoffs.Add(element.EnumerateArray().Select((v, i) => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x) ? x
+                    : throw Error($"{at}[{i}]", "must be a finite number")).ToArray());
                 return;
             }
             if (length != moves[depth].Count)
-                throw new InvalidDataException($"{where}: {path} has {length} entries; expected {moves[depth].Count} (one per move of player '{players[depth]}').");
+                throw Error(at, $"has {length} entries; expected {moves[depth].Count} (one per move of player '{players[depth]}')");
             int i = 0;
-            foreach (var child in element.EnumerateArray()) Flatten(child, depth + 1, $"{path}[{i++}]");
+            foreach (var child in element.EnumerateArray()) Flatten(child, depth + 1, $"{at}[{i++}]");
         }
     }
 
-    private static string[] Strings(JsonElement element, string where)
+    private static string[] Strings(JsonElement element, string file, string where)
     {
-        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-            throw new InvalidDataException($"{where} must be an array of strings.");
-        return element.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        if (element.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{file}: {where} must be an array of strings.");
+        return element.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String ? e.GetString()!
+            : throw new InvalidDataException($"{file}: {where}[{i}] must be a string.")).ToArray();
     }
 
     /// <inheritdoc/>

@@ -13,6 +13,7 @@ public sealed class LinearPersuasionSetting
     /// <param name="subject">The subject's features x₀ (d values, in the rule's units).</param>
     /// <param name="actions">The actions; each needs an effect of length d, names must be unique, and one must be "do nothing" (zero cost and effect).</param>
     /// <param name="prior">The prior over rules; its dimension must be d + 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The lengths disagree, a value is not finite, or x₀ + Δ(a) is so large that its squared length overflows.</exception>
     public LinearPersuasionSetting(IReadOnlyList<double> subject, IReadOnlyList<PersuasionAction> actions, DecisionRulePrior prior)
     {
         Contracts.CheckValue(subject, nameof(subject));
@@ -35,6 +36,11 @@ public sealed class LinearPersuasionSetting
         {
             for (int j = 0; j < d; j++) _points[a * prior.Dimension + j] = subject[j] + actions[a].Effect[j];
             _points[a * prior.Dimension + d] = 1;
+            // The Gaussian prior's scores need x̃ᵀx̃; past about 1e154 per feature it overflows and the sampling breaks down.
+            double squaredNorm = 0;
+            for (int j = 0; j <= d; j++) squaredNorm += _points[a * prior.Dimension + j] * _points[a * prior.Dimension + j];
+            Contracts.CheckParam(double.IsFinite(squaredNorm), nameof(actions),
+                $"Action '{actions[a].Name}' moves the subject to a point whose squared length overflows a double; keep |x₀ + Δ| below about 1e154 (rescale the features).");
         }
     }
 

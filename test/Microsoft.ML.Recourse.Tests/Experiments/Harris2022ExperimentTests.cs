@@ -37,7 +37,7 @@ public class Harris2022ExperimentTests
         string folder = Path.Combine(Path.GetTempPath(), $"harris2022-{Guid.NewGuid():N}");
         var files = Harris2022Report.Write(result, folder, "recourse reproduce harris2022 --out x");
 
-        files.Select(Path.GetFileName).Should().BeEquivalentTo(["results.json", "report.md", "fig2-utility-grid.svg", "fig3-utility-by-variance.svg"]);
+        files.Select(Path.GetFileName).Should().BeEquivalentTo(["results.json", "report.md", "fig2-utility-grid.svg", "fig2-utility-grid.png", "fig3-utility-by-variance.svg", "fig3-utility-by-variance.png"]);
         foreach (var svg in files.Where(f => f.EndsWith(".svg")))
             XDocument.Parse(File.ReadAllText(svg)).Root!.Name.LocalName.Should().Be("svg");
         var markdown = File.ReadAllText(Path.Combine(folder, "report.md"));

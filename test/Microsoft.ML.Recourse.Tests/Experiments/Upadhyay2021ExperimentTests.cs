@@ -15,7 +15,7 @@ public class Upadhyay2021ExperimentTests
         try
         {
             var files = Upadhyay2021Report.Write(result, dir, "recourse reproduce upadhyay2021 --out x");
-            files.Select(Path.GetFileName).Should().Equal("results.json", "report.md", "validity-vs-cost.svg");
+            files.Select(Path.GetFileName).Should().Equal("results.json", "report.md", "validity-vs-cost.svg", "validity-vs-cost.png");
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
             var shifts = json.RootElement.GetProperty("shifts").EnumerateArray().ToArray();
             shifts.Select(s => s.GetProperty("name").GetString()).Should().Equal("german-correction", "sba-temporal", "student-geospatial");
@@ -30,7 +30,10 @@ public class Upadhyay2021ExperimentTests
             json.RootElement.GetProperty("certificates").GetArrayLength().Should().Be(3);
             json.RootElement.GetProperty("retraining").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Should().Equal("german-fresh-sample", "german-seed");
             File.ReadAllText(Path.Combine(dir, "report.md")).Should().Contain("| robust |").And.Contain("validity-vs-cost.svg");
-            File.ReadAllText(Path.Combine(dir, "validity-vs-cost.svg")).Should().StartWith("<svg").And.Contain("polyline");
+            var figureTexts = System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(dir, "validity-vs-cost.svg"))).Descendants()
+                .Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+            figureTexts.Should().Contain(["german-correction", "sba-temporal", "student-geospatial", "robust", "robustIp", "mean L1 cost", "M2 validity"]);
+            figureTexts.Count(t => t == "0.1").Should().BeGreaterThanOrEqualTo(6, "each shift's robust and robustIp points are labelled with δ_max = 0.1");
         }
         finally
         {

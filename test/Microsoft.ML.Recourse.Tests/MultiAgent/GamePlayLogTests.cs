@@ -34,7 +34,7 @@ public class GamePlayLogTests
     {
         string path = Write("principal,other\nC,D\n");
         var act = () => GamePlayLog.Read(path, [NormalFormGame.DalBoPD1, NormalFormGame.DalBoPD2]);
-        act.Should().Throw<InvalidDataException>().WithMessage("*has no game column, so it needs exactly one game*");
+        act.Should().Throw<InvalidDataException>().WithMessage("*line 1: the header has no game column, so the log needs exactly one game*");
         File.Delete(path);
     }
 

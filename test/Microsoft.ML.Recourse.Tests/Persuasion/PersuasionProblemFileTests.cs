@@ -80,3 +80,28 @@ public class PersuasionProblemFileTests
             .Should().Throw<FormatException>().WithMessage("bad.json: " + message);
     }
 }
+
+public class PersuasionProblemFileKeyTests
+{
+    [Theory]
+    [InlineData("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0}],"regions":[{"mass":1,"accepted":[false]}],"comment":"x"}""",
+        "problem.json: \"comment\" is not a known key; the keys of the problem are actions, regions, subject, prior, samples, seed.")]
+    [InlineData("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0,"colour":"red"}],"regions":[{"mass":1,"accepted":[false]}]}""",
+        "problem.json: \"actions[0].colour\" is not a known key*")]
+    [InlineData("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0}],"regions":[{"mass":1,"accepted":[false],"weight":2}]}""",
+        "problem.json: \"regions[0].weight\" is not a known key*")]
+    [InlineData("""{"subject":[0.2],"prior":{"mean":[1,0],"variance":0.4,"sd":1},"actions":[{"name":"nothing","delta":[0],"cost":0,"decisionMakerUtility":0}]}""",
+        "problem.json: \"prior.sd\" is not a known key*")]
+    [InlineData("""{"actions":[{"name":"nothing","cost":0,"decisionMakerUtility":0}],"regions":[{"mass":1,"accepted":[false]}],"samples":10}""",
+        "problem.json: \"samples\" belongs to a linear rule*")]
+    [InlineData("""{"subject":[0.2],"prior":{"mean":[1,0],"variance":0.4,"rules":[[1,0]]},"actions":[{"name":"nothing","delta":[0],"cost":0,"decisionMakerUtility":0}]}""",
+        "problem.json: \"prior\" gives either \"rules\" or \"mean\" with \"variance\", not both.")]
+    [InlineData("""{"subject":[0.2],"prior":{"mean":[1,0],"variance":0.4},"actions":[{"name":"nothing","delta":[0],"cost":0,"decisionMakerUtility":0}],"samples":2000000000}""",
+        "problem.json: \"samples\" must be between 1 and 1,000,000; got 2000000000.")]
+    [InlineData("""{"subject":[0.2],"prior":{"mean":[1,0],"variance":1e400},"actions":[{"name":"nothing","delta":[0],"cost":0,"decisionMakerUtility":0}]}""",
+        "problem.json: \"prior.variance\" must be a finite number.")]
+    [InlineData("""{"actions":[{"name":"nothing","cost":0,"cost":1,"decisionMakerUtility":0}],"regions":[{"mass":1,"accepted":[false]}]}""",
+        "problem.json: $.actions[0].cost is repeated: a key may appear once in an object.")]
+    public void Parse_UnknownRepeatedOrOutOfRangeKey_ThrowsFormatExceptionNamingIt(string json, string message)
+        => FluentActions.Invoking(() => PersuasionProblemFile.Parse(json, "problem.json")).Should().Throw<FormatException>().WithMessage(message);
+}
