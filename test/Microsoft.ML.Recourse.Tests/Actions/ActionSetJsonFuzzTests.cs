@@ -1,5 +1,4 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Tests.TestFramework;
 using Xunit.Abstractions;
 

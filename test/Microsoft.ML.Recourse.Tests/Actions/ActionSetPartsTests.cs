@@ -1,5 +1,4 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 
 namespace Microsoft.ML.Recourse.Tests.Actions;
 

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 
 namespace Microsoft.ML.Recourse.Tests.Actions;
 

@@ -1,5 +1,4 @@
 using Microsoft.ML.Recourse.Actions;
-using Microsoft.ML.Recourse.Data;
 using Microsoft.ML.Recourse.Models;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;
