@@ -36,7 +36,7 @@ internal static class ReproduceCausalGermanCommand
         direction.AcceptOnlyFromAmong("reference", "recourse");
         var output = new Option<DirectoryInfo>("--out")
         {
-            Description = "The folder for results.json, report.md and the SVG figure.",
+            Description = "The folder for results.json, report.md and the figure (SVG and PNG).",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("docs", "results", "causal-german")),
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };

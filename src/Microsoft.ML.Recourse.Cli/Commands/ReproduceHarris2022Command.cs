@@ -14,7 +14,7 @@ internal static class ReproduceHarris2022Command
     public static Command Create()
     {
         var defaults = new Harris2022Experiment.Options();
-        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json, report.md and the SVG figures.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json, report.md and the figures (SVG and PNG).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds heloc/heloc.csv (default: search for shared/data)." };
         var subjects = new Option<int>("--subjects") { Description = "Number of rejected applicants used as decision subjects.", DefaultValueFactory = _ => defaults.NumberOfSubjects };

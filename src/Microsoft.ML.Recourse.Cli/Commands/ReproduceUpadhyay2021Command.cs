@@ -14,7 +14,7 @@ internal static class ReproduceUpadhyay2021Command
     public static Command Create()
     {
         var defaults = new Upadhyay2021Experiment.Options();
-        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json, report.md and validity-vs-cost.svg.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json, report.md and validity-vs-cost (SVG and PNG).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds german/, shift/ and the seed data sets (default: search for shared/data)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole experiment (training seeds, bootstrap resamples).", DefaultValueFactory = _ => defaults.Seed };
