@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mode=run
 [ "${1:-}" = "--build-only" ] && mode=build
 data_dir="${RECOURSE_DATA_DIR:-../shared/data}"
-for sample in samples/*.cs; do
+for sample in samples/*.cs samples/*/*.cs; do
   echo "== $sample"
   start=$(date +%s)
   missing=""

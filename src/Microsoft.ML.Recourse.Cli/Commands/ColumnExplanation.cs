@@ -89,7 +89,8 @@ internal static class ColumnExplanation
             if (result.Status == ColumnRecourseStatus.Accepted) continue;
             var best = result.Best;
             string sentence = best is null ? result.Message ?? "" : Sentence(best);
-            foreach (var other in result.Options.Skip(1)) sentence += FormattableString.Invariant($"\nor {Sentence(other)} (cost {other.Cost:0.###})");
+            foreach (var other in result.Options.Skip(1))
+                sentence += FormattableString.Invariant($"\nOr {char.ToLowerInvariant(Sentence(other)[0])}{Sentence(other)[1..^1]} (cost {other.Cost:0.###}).");
             table.AddRow(Markup.Escape(r.ToString(CultureInfo.InvariantCulture)), Markup.Escape(StatusName(result.Status)),
                 Markup.Escape(result.ScoreBefore.ToString("0.###", CultureInfo.InvariantCulture)),
                 Markup.Escape(best is null ? "" : best.ScoreAfter.ToString("0.###", CultureInfo.InvariantCulture)),
