@@ -45,7 +45,8 @@ namespace Microsoft.ML.Recourse.Trees;
 /// </para>
 /// <para>
 /// <b>Cost.</b> The cost of every allowed value of a variable is a table (costs scaled to integers near 2^30 for the
-/// whole program), read by an element constraint; the objective is their sum. Every decoded point is re-scored on the
+/// whole program); the objective is the sum of the tables read at the chosen values, written on the same literals as the
+/// splits (increments on the order encoding of a numerical variable, one coefficient per category otherwise). Every decoded point is re-scored on the
 /// model, its cost recomputed from the point, and a point the model does not accept is an internal error
 /// (<see cref="InvalidOperationException"/>), never a result.
 /// </para>
@@ -70,6 +71,11 @@ public sealed class TreeEnsembleRecourse
     // exactly-one and linear rows (google/or-tools#5293, open; seen here on a 3-tree program with 2^35 leaf coefficients
     // and caught by the brute-force test). A zero inclusion work limit switches that step off and keeps the rest of presolve.
     private const string PresolveWorkaround = "presolve_inclusion_work_limit:0";
+
+    // These programs are small (hundreds to thousands of Booleans) and solved once per row, so CP-SAT's fixed costs
+    // dominate: one presolve pass without probing, no linear relaxation, and core-based lower bounds measured fastest on
+    // FastTree models of 100 and 500 trees (docs/trees.md gives the measurements).
+    private const string SearchParameters = "max_presolve_iterations:1 cp_model_probing_level:0 linearization_level:0 optimize_with_core:true";
 
     // How many rejected leaf combinations the optimistic check cuts off before it gives up.
     private const int OptimisticRounds = 64;
@@ -165,7 +171,7 @@ public sealed class TreeEnsembleRecourse
         var options = new List<TreeRecourseOption>();
         var cuts = new List<bool[]>();
         double bound = double.NaN, gap = double.NaN;
-        using var conservative = new CpProgram(program, scale, conservative: true, _options);
+        var conservative = new CpProgram(program, scale, conservative: true, _options);
         while (options.Count < _options.NumberOfOptions)
         {
             double remaining = _options.TimeLimitSeconds - clock.Elapsed.TotalSeconds;
@@ -179,8 +185,8 @@ public sealed class TreeEnsembleRecourse
                 SolveOutcome check;
                 double[] candidate = [];
                 bool accepted = false;
-                using (var optimistic = new CpProgram(program, scale, conservative: false, _options))
                 {
+                    var optimistic = new CpProgram(program, scale, conservative: false, _options);
                     foreach (var cut in cuts)
                         optimistic.AddCut(cut);
                     int rounds = 0;
@@ -306,25 +312,28 @@ public sealed class TreeEnsembleRecourse
     /// <summary>The outcome of one CP-SAT solve.</summary>
     private sealed record SolveOutcome(CpSolverStatus Status, int[]? Assignment, bool[]? Changed, double ScaledObjective, double ScaledBound, BoolVar[]? Leaves = null);
 
-    /// <summary>A row's CP-SAT program (conservative or optimistic rounding of the score row), re-solvable with cuts.</summary>
-    private sealed class CpProgram : IDisposable
+    /// <summary>
+    /// A row's CP-SAT program (conservative or optimistic rounding of the score row), re-solvable with cuts. A numerical
+    /// variable z ∈ {0..K} is its order encoding bⱼ ⇔ z ≥ j (b_{j+1} ⇒ bⱼ), so a split's condition is one literal and the
+    /// cost table is linear in the same literals, cost(z) = cost(0) + Σⱼ (cost(j) − cost(j − 1))·bⱼ (the table an element
+    /// constraint would read, written on the literals the splits use); categorical variables and groups are a Boolean per
+    /// value, exactly one on, with the table as their objective coefficients.
+    /// </summary>
+    private sealed class CpProgram
     {
         private readonly TreeRecourseProgram _program;
         private readonly CpModel _model = new();
-        private readonly IntVar?[] _index;
-        private readonly BoolVar?[][] _categories;
+        private readonly ILiteral[]?[] _order;
+        private readonly BoolVar?[]?[] _values;
         private readonly ILiteral[] _changed;
-        private readonly Dictionary<(int, int), ILiteral> _aboveLiterals = [];
-        private readonly Dictionary<(int, string), ILiteral> _pieceLiterals = [];
-        private readonly List<Domain> _domains = [];
         private readonly List<BoolVar> _leaves = [];
 
         public CpProgram(TreeRecourseProgram program, ScoreScale scale, bool conservative, Options options)
         {
             _program = program;
             var variables = program.Variables;
-            _index = new IntVar?[variables.Count];
-            _categories = new BoolVar?[variables.Count][];
+            _order = new ILiteral[]?[variables.Count];
+            _values = new BoolVar?[]?[variables.Count];
             _changed = new ILiteral[variables.Count];
 
             double maxCost = variables.Sum(v => v.Allowed.Max(i => v.Costs[i]));
@@ -334,26 +343,19 @@ public sealed class TreeEnsembleRecourse
             {
                 var variable = variables[v];
                 var table = variable.Costs.Select(c => (long)Math.Round(c * CostScale)).ToArray();
-                if (variable.Kind == ProgramVariableKind.Group)
+                if (variable.Kind == ProgramVariableKind.Numerical)
                 {
-                    var booleans = new BoolVar?[variable.Costs.Length];
-                    foreach (int c in variable.Allowed)
-                    {
-                        booleans[c] = _model.NewBoolVar("");
-                        objective.AddTerm(booleans[c]!, table[c]);
-                    }
-                    _model.AddExactlyOne(variable.Allowed.Select(c => (ILiteral)booleans[c]!));
-                    _categories[v] = booleans;
+                    AddOrderEncoding(v, variable, table, objective);
+                    continue;
                 }
-                else
+                var booleans = new BoolVar?[variable.Costs.Length];
+                foreach (int c in variable.Allowed)
                 {
-                    var domain = NewDomain(variable.Allowed);
-                    var index = _model.NewIntVarFromDomain(domain, "");
-                    _index[v] = index;
-                    var cost = _model.NewIntVar(0, variable.Allowed.Max(i => table[i]), "");
-                    _model.AddElement(index, table, cost);
-                    objective.Add(cost);
+                    booleans[c] = _model.NewBoolVar("");
+                    objective.AddTerm(booleans[c]!, table[c]);
                 }
+                _model.AddExactlyOne(variable.Allowed.Select(c => (ILiteral)booleans[c]!));
+                _values[v] = booleans;
             }
 
             // Leaves: exactly one per tree, and the score row.
@@ -386,22 +388,23 @@ public sealed class TreeEnsembleRecourse
             long right = (long)Math.Clamp(target, sumLow - 1, sumHigh + 1);
             _model.Add(scoreRow >= right);
 
+            // Σ left leaves ≤ 1 − r for every condition r of the node, Σ right leaves ≤ Σ r (the conditions are ORed).
             foreach (var node in program.Nodes)
             {
-                var literals = node.RightIf.Select(Literal).ToArray();
-                foreach (var literal in literals)
+                var conditions = node.RightIf.Select(Condition).ToArray();
+                foreach (var condition in conditions)
                 {
                     var left = LinearExpr.NewBuilder();
                     foreach (int leaf in node.LeftLeaves)
                         left.Add(leafVariables[(node.Tree, leaf)]);
-                    left.Add(literal);
+                    left.Add(condition);
                     _model.Add(left <= 1);
                 }
                 var rightRow = LinearExpr.NewBuilder();
                 foreach (int leaf in node.RightLeaves)
                     rightRow.Add(leafVariables[(node.Tree, leaf)]);
-                foreach (var literal in literals)
-                    rightRow.AddTerm(literal, -1);
+                foreach (var condition in conditions)
+                    rightRow.AddTerm(condition, -1);
                 _model.Add(rightRow <= 0);
             }
 
@@ -424,7 +427,7 @@ public sealed class TreeEnsembleRecourse
             using var solver = new CpSolver
             {
                 StringParameters = string.Create(CultureInfo.InvariantCulture,
-                    $"num_workers:{options.NumberOfWorkers} random_seed:{options.Seed} max_time_in_seconds:{seconds:R} {PresolveWorkaround}"),
+                    $"num_workers:{options.NumberOfWorkers} random_seed:{options.Seed} max_time_in_seconds:{seconds:R} {PresolveWorkaround} {SearchParameters}"),
             };
             using var registration = cancellationToken.Register(solver.StopSearch);
             var status = solver.Solve(_model, null);
@@ -433,13 +436,13 @@ public sealed class TreeEnsembleRecourse
                 throw new InvalidOperationException($"Internal error: CP-SAT rejected the tree-recourse program: {_model.Validate()}");
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
                 return new SolveOutcome(status, null, null, double.NaN, double.NaN);
-            var assignment = new int[_index.Length];
-            var changed = new bool[_index.Length];
+            var assignment = new int[_order.Length];
+            var changed = new bool[_order.Length];
             for (int v = 0; v < assignment.Length; v++)
             {
-                assignment[v] = _index[v] is IntVar index
-                    ? (int)solver.Value(index)
-                    : Array.FindIndex(_categories[v], b => b is not null && solver.BooleanValue(b));
+                assignment[v] = _order[v] is { } order
+                    ? order.Count(solver.BooleanValue)
+                    : Array.FindIndex(_values[v]!, b => b is not null && solver.BooleanValue(b));
                 changed[v] = _program.Variables[v].Changed[assignment[v]];
             }
             var leaves = _leaves.Where(solver.BooleanValue).ToArray();
@@ -453,90 +456,86 @@ public sealed class TreeEnsembleRecourse
         public void AddCut(bool[] changed)
             => _model.AddBoolOr(_changed.Select((literal, v) => changed[v] ? literal.Not() : literal));
 
-        public void Dispose()
+        // b[j − 1] ⇔ z ≥ j for j = 1..K: fixed outside the allowed range, a disallowed interval k inside it forbidden by
+        // the clause ¬(z ≥ k ∧ ¬(z ≥ k + 1)); costs as increments on the literals.
+        private void AddOrderEncoding(int v, ProgramVariable variable, long[] table, LinearExprBuilder objective)
         {
-            foreach (var domain in _domains)
-                domain.Dispose();
+            int count = table.Length;
+            int first = variable.Allowed[0], last = variable.Allowed[^1];
+            var order = new ILiteral[count - 1];
+            for (int j = 1; j < count; j++)
+                order[j - 1] = j <= first ? _model.TrueLiteral() : j > last ? _model.FalseLiteral() : _model.NewBoolVar("");
+            for (int j = first + 1; j < last; j++)
+                _model.AddImplication(order[j], order[j - 1]);
+            var allowed = new bool[count];
+            foreach (int i in variable.Allowed)
+                allowed[i] = true;
+            for (int k = first + 1; k < last; k++)
+                if (!allowed[k])
+                    _model.AddBoolOr([order[k - 1].Not(), order[k]]);
+            // Disallowed intervals take the cost of the next allowed one away from x, which keeps the increments of a
+            // cost that grows away from x non-negative; they are never chosen.
+            var cost = (long[])table.Clone();
+            int home = variable.Allowed.MinBy(i => table[i]);
+            for (int k = home - 1; k >= first; k--)
+                if (!allowed[k]) cost[k] = cost[k + 1];
+            for (int k = home + 1; k <= last; k++)
+                if (!allowed[k]) cost[k] = cost[k - 1];
+            objective.Add(cost[first]);
+            for (int j = first + 1; j <= last; j++)
+                objective.AddTerm(order[j - 1], cost[j] - cost[j - 1]);
+            _order[v] = order;
         }
 
-        private Domain NewDomain(IEnumerable<int> values)
+        private LinearExpr Condition(NodeCondition condition)
         {
-            var domain = Domain.FromValues(values.Select(i => (long)i).ToArray());
-            _domains.Add(domain);
-            return domain;
-        }
-
-        private ILiteral Literal(NodeCondition condition)
-        {
-            var literal = condition.Kind switch
+            int v = VariableOf(condition.Kind switch
             {
-                NodeConditionKind.Above => Above(condition.Variable, condition.Threshold),
-                NodeConditionKind.PieceIn => PieceIn(condition.Variable, condition.Pieces!),
-                _ => GroupIs(condition.Variable, condition.Category),
-            };
-            return condition.Negated ? literal.Not() : literal;
+                NodeConditionKind.Above => ProgramVariableKind.Numerical,
+                NodeConditionKind.PieceIn => ProgramVariableKind.Categorical,
+                _ => ProgramVariableKind.Group,
+            }, condition.Variable);
+            LinearExpr truth;
+            switch (condition.Kind)
+            {
+                case NodeConditionKind.Above:
+                    int index = _program.Variables[v].IndexAbove(condition.Threshold);
+                    truth = _order[v]![index - 1].AsExpr();
+                    break;
+                case NodeConditionKind.PieceIn:
+                    var sum = LinearExpr.NewBuilder();
+                    foreach (int p in condition.Pieces!)
+                        if (_values[v]![p] is BoolVar b) sum.Add(b);
+                    truth = sum;
+                    break;
+                default:
+                    truth = _values[v]![condition.Category] is BoolVar g ? g.AsExpr() : LinearExpr.Constant(0);
+                    break;
+            }
+            return condition.Negated ? 1 - truth : truth;
         }
 
         private int VariableOf(ProgramVariableKind kind, int index) => _program.Variables.FindIndex(v => v.Kind == kind && v.Index == index);
 
-        private ILiteral Above(int feature, double threshold)
-        {
-            int v = VariableOf(ProgramVariableKind.Numerical, feature);
-            var variable = _program.Variables[v];
-            int first = variable.IndexAbove(threshold);
-            if (variable.Allowed[0] >= first)
-                return _model.TrueLiteral();
-            if (variable.Allowed[^1] < first)
-                return _model.FalseLiteral();
-            if (_aboveLiterals.TryGetValue((v, first), out var cached))
-                return cached;
-            var literal = _model.NewBoolVar("");
-            _model.Add(_index[v]! >= first).OnlyEnforceIf(literal);
-            _model.Add(_index[v]! <= first - 1).OnlyEnforceIf(literal.Not());
-            _aboveLiterals[(v, first)] = literal;
-            return literal;
-        }
-
-        private ILiteral PieceIn(int feature, int[] pieces)
-        {
-            int v = VariableOf(ProgramVariableKind.Categorical, feature);
-            var allowed = _program.Variables[v].Allowed;
-            var inside = allowed.Where(pieces.Contains).ToArray();
-            if (inside.Length == 0)
-                return _model.FalseLiteral();
-            if (inside.Length == allowed.Length)
-                return _model.TrueLiteral();
-            string key = string.Join(",", inside);
-            if (_pieceLiterals.TryGetValue((v, key), out var cached))
-                return cached;
-            var literal = _model.NewBoolVar("");
-            _model.AddLinearExpressionInDomain(_index[v]!, NewDomain(inside)).OnlyEnforceIf(literal);
-            _model.AddLinearExpressionInDomain(_index[v]!, NewDomain(allowed.Except(inside))).OnlyEnforceIf(literal.Not());
-            _pieceLiterals[(v, key)] = literal;
-            return literal;
-        }
-
-        private ILiteral GroupIs(int group, int category)
-        {
-            int v = VariableOf(ProgramVariableKind.Group, group);
-            return _categories[v][category] is BoolVar b ? b : _model.FalseLiteral();
-        }
-
         private ILiteral ChangedLiteral(int v)
         {
             var variable = _program.Variables[v];
-            var changed = variable.Allowed.Where(i => variable.Changed[i]).ToArray();
             var unchanged = variable.Allowed.Where(i => !variable.Changed[i]).ToArray();
             if (unchanged.Length == 0)
                 return _model.TrueLiteral();
-            if (changed.Length == 0)
+            if (unchanged.Length == variable.Allowed.Length)
                 return _model.FalseLiteral();
-            if (variable.Kind == ProgramVariableKind.Group)
-                return _categories[v][unchanged[0]]!.Not();
-            var literal = _model.NewBoolVar("");
-            _model.AddLinearExpressionInDomain(_index[v]!, NewDomain(changed)).OnlyEnforceIf(literal);
-            _model.AddLinearExpressionInDomain(_index[v]!, NewDomain(unchanged)).OnlyEnforceIf(literal.Not());
-            return literal;
+            if (_values[v] is { } values)
+                return values[unchanged[0]]!.Not();
+            // A numerical variable is unchanged in x's own interval k only: z = k ⇔ z ≥ k ∧ ¬(z ≥ k + 1).
+            var order = _order[v]!;
+            int k = unchanged[0];
+            var atLeast = k == 0 ? _model.TrueLiteral() : order[k - 1];
+            var above = k == order.Length ? _model.FalseLiteral() : order[k];
+            var changed = _model.NewBoolVar("");
+            _model.AddBoolOr([atLeast.Not(), above]).OnlyEnforceIf(changed);
+            _model.AddBoolAnd([atLeast, above.Not()]).OnlyEnforceIf(changed.Not());
+            return changed;
         }
     }
 

@@ -241,7 +241,16 @@ internal static class TreeRecourseBruteForce
                 {
                     double k = Math.Floor((info.ToOriginal(b) - action.GridOrigin) / step);
                     for (int i = -1; i <= 2; i++)
-                        candidates.Add(info.FromOriginal(action.GridOrigin + (k + i) * step));
+                    {
+                        // The grid point; only when x + (g − x) rounds it across a split, the same point a few units in
+                        // the last place away (still on the grid to 1e-12).
+                        double g = info.FromOriginal(action.GridOrigin + (k + i) * step);
+                        candidates.Add(g);
+                        if (Outcomes(model, j, g) == Outcomes(model, j, x[j] + (g - x[j])))
+                            continue;
+                        double u = Math.BitIncrement(Math.Max(Math.Abs(x[j]), Math.Abs(g))) - Math.Max(Math.Abs(x[j]), Math.Abs(g));
+                        candidates.AddRange([g + u, g - u, g + 2 * u, g - 2 * u, g + 4 * u, g - 4 * u]);
+                    }
                 }
             }
             var best = new Dictionary<string, ((int, double)[], double)>();
