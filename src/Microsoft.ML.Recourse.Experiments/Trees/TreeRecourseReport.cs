@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Microsoft.ML.Recourse.Experiments.Trees;
@@ -71,7 +72,8 @@ public static class TreeRecourseReport
                 featureTweakingCostRatio = Round(r.TweakingCostRatio),
             }),
         };
-        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        // Relaxed escaping keeps "×" in the model names readable; the file is not embedded in HTML.
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>The results as a Markdown report with one table.</summary>
