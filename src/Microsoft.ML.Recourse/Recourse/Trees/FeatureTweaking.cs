@@ -3,10 +3,12 @@ namespace Microsoft.ML.Recourse.Trees;
 /// <summary>
 /// The feature-tweaking baseline of Tolomei et al. (2017) for a weighted-sum tree ensemble: for every tree and every
 /// leaf whose value exceeds the value of the leaf x reaches, move x to the closest point satisfying that leaf's path
-/// (numerical bounds tightened along the path, an open lower end taken as the next double above the threshold plus
-/// <see cref="Epsilon"/>), re-score the whole ensemble and keep the cheapest accepted candidate by weighted L1.
-/// A heuristic: it does not prove optimality or infeasibility, and it never moves a categorically split feature
-/// (paths that would need one are skipped).
+/// (numerical bounds tightened along the path, an open lower end taken as the next value the trees see above the
+/// threshold plus <see cref="Epsilon"/>), re-score the whole ensemble and keep the cheapest accepted candidate by
+/// weighted L1. A heuristic: it does not prove optimality or infeasibility, and it never moves a categorically split
+/// feature (paths that would need one are skipped). The left branch of an indicator-set split caps each of its
+/// features at 0; a path through its right branch is kept only when x already takes it. It knows only which features
+/// are mutable, not directions, bounds or grids: check its answers against an action set.
 /// </summary>
 public sealed class FeatureTweaking
 {
@@ -85,11 +87,22 @@ public sealed class FeatureTweaking
         foreach (var (node, left) in path)
         {
             int feature = tree.SplitFeatures[node];
-            if (tree.CategoricalLeftValues(node) is not null)
+            switch (tree.GetNodeKind(node))
             {
-                if (tree.GoesLeft(node, x[feature]) != left)
-                    return null;
-                continue;
+                case RegressionTreeNodeKind.Categorical:
+                    if (tree.GoesLeft(node, x[feature]) != left)
+                        return null;
+                    continue;
+                case RegressionTreeNodeKind.IndicatorSet:
+                    if (!left)
+                    {
+                        if (tree.GoesLeft(node, x))
+                            return null;
+                        continue;
+                    }
+                    foreach (int indicator in tree.IndicatorFeatures(node)!)
+                        upper[indicator] = upper.TryGetValue(indicator, out double cap) ? Math.Min(cap, 0) : 0;
+                    continue;
             }
             double t = tree.Thresholds[node];
             if (left)
@@ -100,7 +113,7 @@ public sealed class FeatureTweaking
         double[] candidate = (double[])x.Clone();
         foreach (int feature in lower.Keys.Union(upper.Keys))
         {
-            double lo = lower.TryGetValue(feature, out double l) ? Math.BitIncrement(l) + Epsilon : double.NegativeInfinity;
+            double lo = lower.TryGetValue(feature, out double l) ? _model.NextAbove(l) + Epsilon : double.NegativeInfinity;
             double hi = upper.TryGetValue(feature, out double u) ? u : double.PositiveInfinity;
             if (lo > hi)
                 return null;

@@ -5,14 +5,17 @@ namespace Microsoft.ML.Recourse.Trees;
 /// tree sends all points whose features lie in the same pieces to the same leaf. This is the variable domain of the
 /// threshold-interval encoding.
 /// A numerical feature with sorted distinct thresholds t₀ &lt; … &lt; tₘ₋₁ has m + 1 intervals
-/// (−∞, t₀], (t₀, t₁], …, (tₘ₋₁, +∞), matching the split rule x ≤ t → left. A feature that any node splits
-/// categorically has one piece per category some node names, plus a last piece for every other category.
+/// (−∞, t₀], (t₀, t₁], …, (tₘ₋₁, +∞), matching the split rule x ≤ t → left; a feature of an indicator-set split
+/// (x &gt; 0 goes right) is numerical with threshold 0. A feature that any node splits categorically has one piece per
+/// category some node names, plus a last piece for every other category. Values are compared as the model's trees
+/// compare them (rounded to <see cref="float"/> for <see cref="TreeEnsembleModel.SinglePrecisionInputs"/>).
 /// </summary>
 public sealed class ThresholdIntervals
 {
     private readonly double[][] _thresholds;
     private readonly int[][] _categories;
     private readonly bool[] _isCategorical;
+    private readonly TreeEnsembleModel _model;
 
     /// <summary>Collects the thresholds and categories of every node of <paramref name="model"/>.</summary>
     public ThresholdIntervals(TreeEnsembleModel model)
@@ -26,15 +29,19 @@ public sealed class ThresholdIntervals
             for (int node = 0; node < tree.NodeCount; node++)
             {
                 int feature = tree.SplitFeatures[node];
-                var left = tree.CategoricalLeftValues(node);
-                if (left is null)
+                switch (tree.GetNodeKind(node))
                 {
-                    thresholds[feature].Add(tree.Thresholds[node]);
-                }
-                else
-                {
-                    _isCategorical[feature] = true;
-                    categories[feature].UnionWith(left);
+                    case RegressionTreeNodeKind.Numerical:
+                        thresholds[feature].Add(tree.Thresholds[node]);
+                        break;
+                    case RegressionTreeNodeKind.Categorical:
+                        _isCategorical[feature] = true;
+                        categories[feature].UnionWith(tree.CategoricalLeftValues(node)!);
+                        break;
+                    default:
+                        foreach (int indicator in tree.IndicatorFeatures(node)!)
+                            thresholds[indicator].Add(0);
+                        break;
                 }
             }
         }
@@ -43,6 +50,7 @@ public sealed class ThresholdIntervals
                 $"Feature {feature} is split both numerically and categorically.");
         _thresholds = thresholds.Select(set => set.ToArray()).ToArray();
         _categories = categories.Select(set => set.ToArray()).ToArray();
+        _model = model;
     }
 
     /// <summary>The number of features.</summary>
@@ -69,6 +77,7 @@ public sealed class ThresholdIntervals
             return index >= 0 ? index : _categories[feature].Length;
         }
         // The number of thresholds strictly below value: value ≤ t lands in t's interval.
+        value = _model.Quantize(value);
         var thresholds = _thresholds[feature];
         int lo = 0, hi = thresholds.Length;
         while (lo < hi)
@@ -84,7 +93,8 @@ public sealed class ThresholdIntervals
 
     /// <summary>
     /// The point of numerical interval <paramref name="interval"/> closest to <paramref name="value"/>: the value
-    /// itself when inside, the closed upper end t when above, and the smallest double above the open lower end when below.
+    /// itself when inside, the closed upper end t when above, and the smallest value the trees see above the open lower
+    /// end when below (the next <see cref="double"/>, or the next <see cref="float"/> for <see cref="TreeEnsembleModel.SinglePrecisionInputs"/>).
     /// </summary>
     public double ClosestNumericalPoint(int feature, int interval, double value)
     {
@@ -92,10 +102,11 @@ public sealed class ThresholdIntervals
         var thresholds = _thresholds[feature];
         Contracts.CheckParam(interval >= 0 && interval <= thresholds.Length, nameof(interval),
             $"Feature {feature} has {thresholds.Length + 1} intervals, got interval {interval}.");
-        if (interval < thresholds.Length && value > thresholds[interval])
+        double seen = _model.Quantize(value);
+        if (interval < thresholds.Length && seen > thresholds[interval])
             return thresholds[interval];
-        if (interval > 0 && value <= thresholds[interval - 1])
-            return Math.BitIncrement(thresholds[interval - 1]);
+        if (interval > 0 && seen <= thresholds[interval - 1])
+            return _model.NextAbove(thresholds[interval - 1]);
         return value;
     }
 }

@@ -29,6 +29,33 @@ public class TreeEnsembleModelTests
     }
 
     [Fact]
+    public void Indicator_set_splits_go_right_when_any_listed_feature_is_positive()
+    {
+        // Root: any of x1, x2 > 0 → leaf 1 (value 5), else leaf 0 (value −1).
+        var tree = new RegressionTree([1], [0.0], null, [~0], [~1], [-1.0, 5.0], [new[] { 2, 1 }]);
+        Assert.Equal(RegressionTreeNodeKind.IndicatorSet, tree.GetNodeKind(0));
+        Assert.Equal([1, 2], tree.IndicatorFeatures(0));
+        Assert.Equal(0, tree.GetLeaf([7.0, 0.0, -3.0]));
+        Assert.Equal(1, tree.GetLeaf([0.0, 0.0, 0.5]));
+        Assert.Throws<InvalidOperationException>(() => tree.GoesLeft(0, 1.0));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new TreeEnsembleModel(2, [tree]));
+        Assert.Contains("tests feature 2", ex.Message);
+    }
+
+    [Fact]
+    public void Single_precision_inputs_round_features_to_float_and_need_float_thresholds()
+    {
+        var tree = new RegressionTree([0], [0.5], null, [~0], [~1], [0.0, 1.0]);
+        double justAbove = Math.BitIncrement(0.5);
+        Assert.Equal(1.0, new TreeEnsembleModel(1, [tree]).Score([justAbove]));
+        var single = new TreeEnsembleModel(1, [tree], singlePrecisionInputs: true);
+        Assert.Equal(0.0, single.Score([justAbove]));
+        Assert.Equal(1.0, single.Score([MathF.BitIncrement(0.5f)]));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new TreeEnsembleModel(1, [new RegressionTree([0], [0.1], null, [~0], [~1], [0.0, 1.0])], singlePrecisionInputs: true));
+        Assert.Contains("not a float value", ex.Message);
+    }
+
+    [Fact]
     public void Malformed_trees_are_rejected_with_the_reason()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new RegressionTree([0], [1.0], null, [~0], [~0], [1.0, 2.0]));
