@@ -17,7 +17,7 @@ using Microsoft.ML.Recourse.Evaluation;
 using Microsoft.ML.Recourse.Trainers;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-int seedCount = args.Length == 2 && args[0] == "--seeds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
+int seedCount = args.Length == 2 && args[0] == "--seeds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var data = new RecourseContext(0).Datasets.Bail(splitSeed: 0);
 var actions = ActionSet.FromFeatures(data.Features, data.MaximumChange);
 // The models see the features as the data views hold them, in single precision.
