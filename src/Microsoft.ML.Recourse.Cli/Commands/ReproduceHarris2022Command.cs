@@ -21,9 +21,17 @@ internal static class ReproduceHarris2022Command
         var seeds = new Option<int>("--seeds") { Description = "Seeds (independent prior samples) per configuration and subject.", DefaultValueFactory = _ => defaults.NumberOfSeeds };
         var samples = new Option<int>("--samples") { Description = "Prior samples per LP (region masses).", DefaultValueFactory = _ => defaults.NumberOfSamples };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole experiment.", DefaultValueFactory = _ => defaults.Seed };
+        var variances = new Option<string?>("--variances") { Description = "Comma-separated prior variances σ² of Fig. 3 (default: 0.1,0.4,1)." };
+        var gridVariance = new Option<double>("--grid-variance") { Description = "The σ² of the Fig. 2 grid; one of --variances.", DefaultValueFactory = _ => defaults.GridVariance };
+        var priorOn = new Option<string>("--prior-on")
+        {
+            Description = "Coordinates of θ with prior variance σ²: 'all' (every weight and the intercept) or 'actions' (the weights of the two action features and the intercept; the other weights are known).",
+            DefaultValueFactory = _ => "all",
+        };
+        priorOn.AcceptOnlyFromAmong("all", "actions");
         var command = new Command("harris2022",
             "Harris et al. (NeurIPS 2022), Bayesian persuasion for recourse on HELOC: optimal signalling vs full and no disclosure over a cost × effect grid and three prior variances.");
-        foreach (var option in new Option[] { output, json, dataDir, subjects, seeds, samples, seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, json, dataDir, subjects, seeds, samples, seed, variances, gridVariance, priorOn }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var watch = Stopwatch.StartNew();
@@ -34,6 +42,11 @@ internal static class ReproduceHarris2022Command
                 NumberOfSeeds = parse.GetValue(seeds),
                 NumberOfSamples = parse.GetValue(samples),
                 Seed = parse.GetValue(seed),
+                PriorVariances = parse.GetValue(variances) is { } variancesText
+                    ? ReproduceRoss2021Command.ParseList(variancesText, "--variances", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
+                    : defaults.PriorVariances,
+                GridVariance = parse.GetValue(gridVariance),
+                PriorOn = parse.GetValue(priorOn) == "actions" ? Harris2022Experiment.PriorSupport.ActionFeatures : Harris2022Experiment.PriorSupport.AllCoefficients,
             };
             bool asJson = parse.GetValue(json);
             var result = Harris2022Experiment.Run(options, asJson ? null : message => AnsiConsole.MarkupLine(Markup.Escape(message)));

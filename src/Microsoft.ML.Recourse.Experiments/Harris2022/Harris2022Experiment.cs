@@ -12,6 +12,19 @@ namespace Microsoft.ML.Recourse.Experiments;
 /// </summary>
 internal static class Harris2022Experiment
 {
+    /// <summary>Which coordinates of θ the subject is uncertain about.</summary>
+    internal enum PriorSupport
+    {
+        /// <summary>Every weight and the intercept: θ ~ N(θ_LR, σ² I) in d + 1 dimensions (spec §1.2).</summary>
+        AllCoefficients,
+
+        /// <summary>
+        /// Only the weights of the features the actions move and the intercept; the subject knows the other weights.
+        /// Equivalent to a rule that uses those two features, with the rest of the subject's score folded into the intercept.
+        /// </summary>
+        ActionFeatures,
+    }
+
     /// <summary>LP round-off allowed when checking that persuasion is never worse than a baseline.</summary>
     public const double DominanceTolerance = 1e-7;
 
@@ -52,6 +65,9 @@ internal static class Harris2022Experiment
 
         public double L2Regularization { get; init; } = 1.0;
 
+        /// <summary>Which coordinates of θ carry the prior variance σ² (all by default, as spec §1.2).</summary>
+        public PriorSupport PriorOn { get; init; } = PriorSupport.AllCoefficients;
+
         public void Check()
         {
             Contracts.CheckPositive(NumberOfSubjects, nameof(NumberOfSubjects));
@@ -64,6 +80,7 @@ internal static class Harris2022Experiment
             Contracts.CheckParam(DesirableEffects.Count > 0 && DesirableEffects.All(double.IsFinite), nameof(DesirableEffects), "Effects must be finite.");
             Contracts.CheckNonNegative(GamingCost, nameof(GamingCost));
             Contracts.CheckParam(DesirableFeature != GamingFeature, nameof(GamingFeature), "The desirable and gaming actions must move different features.");
+            Contracts.CheckParam(Enum.IsDefined(PriorOn), nameof(PriorOn), $"Unknown prior support {PriorOn}.");
         }
     }
 
@@ -84,7 +101,8 @@ internal static class Harris2022Experiment
 
     internal sealed record DataSummary(
         string Path, int Rows, int Features, int GoodRows, double TrainingAccuracy, int NewtonIterations,
-        int RejectedRows, double DesirableWeight, double GamingWeight, double Intercept, double DesirableScale, double GamingScale);
+        int RejectedRows, double DesirableWeight, double GamingWeight, double Intercept, double DesirableScale, double GamingScale,
+        double MedianSubjectMargin, double MedianUncertainNorm);
 
     internal sealed record Result(Options Options, DataSummary Data, IReadOnlyList<ConfigurationResult> Configurations, IReadOnlyList<VarianceResult> Variances)
     {
@@ -129,8 +147,13 @@ internal static class Harris2022Experiment
         var seeds = new Random(options.Seed);
         var shuffle = new Random(seeds.Next());
         var subjects = rejected.OrderBy(_ => shuffle.Next()).Take(options.NumberOfSubjects).Order().ToArray();
+        // The coordinates under the prior (weights by feature index, then the intercept) and, per subject, the rule's
+        // score of x₀ and the norm of x̃₀ over those coordinates: the prior s.d. of the subject's score is σ·‖x̃₀‖.
+        int[] uncertain = options.PriorOn == PriorSupport.AllCoefficients ? Enumerable.Range(0, d).ToArray() : new[] { desirable, gaming }.Order().ToArray();
+        double Norm(int row) => Math.Sqrt(1 + uncertain.Sum(j => data.Features[row * d + j] * data.Features[row * d + j]));
         var summary = new DataSummary(path, data.RowCount, d, (int)data.Labels.Sum(), (double)correct / data.RowCount, iterations,
-            rejected.Length, weights[desirable], weights[gaming], bias, data.Scales[desirable], data.Scales[gaming]);
+            rejected.Length, weights[desirable], weights[gaming], bias, data.Scales[desirable], data.Scales[gaming],
+            Median(subjects.Select(r => scores[r])), Median(subjects.Select(Norm)));
         log?.Invoke(FormattableString.Invariant(
             $"HELOC: {data.RowCount} rows, {d} features; logistic rule accuracy {summary.TrainingAccuracy:0.000}; {rejected.Length} rejected, {subjects.Length} chosen as subjects."));
 
@@ -153,8 +176,9 @@ internal static class Harris2022Experiment
             var x0 = data.Features.AsSpan(subjects[instance.Subject] * d, d).ToArray();
             var actions = Actions(d, desirable, gaming, weights, cost, effect, options);
             var ctx = new MLContext(instance.Seed).Recourse();
+            var (w, b, x, a) = Restrict(weights, bias, x0, actions, uncertain);
             // The prior draws are seeded with the first number of the instance's own stream, as in every committed run.
-            var problem = ctx.Persuasion.CreateProblem(weights, bias, x0, actions, variance, options.NumberOfSamples, seed: new Random(instance.Seed).Next());
+            var problem = ctx.Persuasion.CreateProblem(w, b, x, a, variance, options.NumberOfSamples, seed: new Random(instance.Seed).Next());
             var result = ctx.Persuasion.Solve(problem);
             outcomes[i] = new Outcome(result.Persuasion.DecisionMakerUtility, result.Persuasion.SubjectUtility,
                 result.FullDisclosure.DecisionMakerUtility, result.FullDisclosure.SubjectUtility,
@@ -194,6 +218,32 @@ internal static class Harris2022Experiment
             new PersuasionAction("desirable", cost, 1, up),
             new PersuasionAction("gaming", options.GamingCost, 0, game),
         ];
+    }
+
+    /// <summary>
+    /// The problem over the uncertain coordinates only: the known weights' part of the subject's score, Σ_{j ∉ S} wⱼx₀ⱼ,
+    /// moves into the intercept (no action changes those features, so it is the same for every action).
+    /// </summary>
+    internal static (double[] Weights, double Bias, double[] Subject, PersuasionAction[] Actions) Restrict(
+        double[] weights, double bias, double[] x0, PersuasionAction[] actions, int[] uncertain)
+    {
+        if (uncertain.Length == weights.Length) return (weights, bias, x0, actions);
+        double known = 0;
+        for (int j = 0; j < weights.Length; j++)
+            if (Array.IndexOf(uncertain, j) < 0)
+            {
+                Contracts.Check(actions.All(a => a.Effect[j] == 0), $"An action moves feature {j}, which the prior treats as known.");
+                known += weights[j] * x0[j];
+            }
+        return (uncertain.Select(j => weights[j]).ToArray(), bias + known, uncertain.Select(j => x0[j]).ToArray(),
+            actions.Select(a => new PersuasionAction(a.Name, a.Cost, a.DecisionMakerUtility, uncertain.Select(j => a.Effect[j]).ToArray())).ToArray());
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static int FeatureIndex(HelocData data, string name, string option)

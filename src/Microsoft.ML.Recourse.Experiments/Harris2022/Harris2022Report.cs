@@ -46,6 +46,7 @@ internal static class Harris2022Report
                 desirableFeature = o.DesirableFeature,
                 gamingFeature = o.GamingFeature,
                 l2Regularization = o.L2Regularization,
+                priorOn = o.PriorOn == Harris2022Experiment.PriorSupport.AllCoefficients ? "all" : "actions",
                 decisionMakerUtility = new { nothing = 0, desirable = 1, gaming = 0 },
             },
             data = new
@@ -129,7 +130,12 @@ internal static class Harris2022Report
         sb.AppendLine(I($"* Subjects: {o.NumberOfSubjects} rejected applicants drawn with seed {o.Seed}; each configuration is run with {o.NumberOfSeeds} seeds of {o.NumberOfSamples:N0} prior samples."));
         sb.AppendLine(I($"* Actions: nothing (cost 0); desirable = move `{o.DesirableFeature}` by δ standardised units in the direction the rule rewards (weight {data.DesirableWeight:0.000}, so {(data.DesirableWeight < 0 ? "down" : "up")}; one unit = {data.DesirableScale:0.##} in original units), cost c, u_DM = 1;"));
         sb.AppendLine(I($"  gaming = move `{o.GamingFeature}` by {o.GamingEffect} units the rewarded way (weight {data.GamingWeight:0.000}; one unit = {data.GamingScale:0.##}), cost {o.GamingCost}, u_DM = 0."));
-        sb.AppendLine(I($"* Prior: θ ~ N(θ_LR, σ² I) on the {data.Features + 1} coordinates (weights and intercept); σ² ∈ {{{string.Join(", ", o.PriorVariances.Select(v => I($"{v}")))}}}, grid at σ² = {o.GridVariance}."));
+        string variances = string.Join(", ", o.PriorVariances.Select(v => I($"{v}")));
+        sb.AppendLine(o.PriorOn == Harris2022Experiment.PriorSupport.AllCoefficients
+            ? I($"* Prior: θ ~ N(θ_LR, σ² I) on the {data.Features + 1} coordinates (weights and intercept); σ² ∈ {{{variances}}}, grid at σ² = {o.GridVariance}.")
+            : I($"* Prior: N(θ_LR, σ² I) on 3 coordinates only, the weights of `{o.DesirableFeature}` and `{o.GamingFeature}` and the intercept; the subject knows the other {data.Features - 2} weights (`--prior-on actions`). σ² ∈ {{{variances}}}, grid at σ² = {o.GridVariance}."));
+        sb.AppendLine(I($"* Subjects' scale: median logit score θ_LRᵀx̃₀ {data.MedianSubjectMargin:0.000}; median ‖x̃₀‖ over the uncertain coordinates {data.MedianUncertainNorm:0.00}, so the prior s.d. of a subject's score, σ‖x̃₀‖, has median ") +
+            string.Join(", ", o.PriorVariances.Select(v => I($"{Math.Sqrt(v) * data.MedianUncertainNorm:0.00} at σ² = {v}"))) + ".");
         sb.AppendLine("* Utilities: the decision maker's is the probability that the subject takes the desirable action; the subject's is P(accepted) − cost. Ties go to the decision maker in the LP and in both baselines. Values are in-sample (the LP's region masses).");
         sb.AppendLine();
         sb.AppendLine(I($"## Fig. 2 analogue: expected decision-maker utility at σ² = {o.GridVariance}"));

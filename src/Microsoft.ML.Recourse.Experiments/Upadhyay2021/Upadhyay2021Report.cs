@@ -86,7 +86,7 @@ internal static class Upadhyay2021Report
         sb.AppendLine();
         sb.AppendLine($"Produced by `{commandLine}`. Method and differences from the reference: `docs/robust-recourse.md`.");
         sb.AppendLine();
-        sb.AppendLine(I($"Protocol: M1 trained before the shift, M2 after it (logistic regression, different seeds); recourse computed with M1 for the test-chunk rows M1 rejects; 5 folds; M2 validity = share of those rows whose counterfactual M2 accepts (invalidation = 1 − M2 validity); cost = mean L1 cost in standardised units of the actions returned; δ_max = {o.RobustnessRadius} for robust and robustIp; λ of robust chosen per fold by the reference protocol. Means ± population standard deviations over folds."));
+        sb.AppendLine(I($"Protocol: M1 trained before the shift, M2 after it (logistic regression fitted exactly, as the reference's scikit-learn `LogisticRegression()`: L2 with C = 1, Newton's method to the optimum); recourse computed with M1 for the test-chunk rows M1 rejects; 5 folds; M2 validity = share of those rows whose counterfactual M2 accepts (invalidation = 1 − M2 validity); cost = mean L1 cost in standardised units of the actions returned; δ_max = {o.RobustnessRadius} for robust and robustIp; λ of robust chosen per fold by the reference protocol. Means ± population standard deviations over folds."));
         foreach (var s in result.Shifts) AppendShift(sb, s);
         sb.AppendLine();
         sb.AppendLine("## Robustness radius sweep (mean over folds)");
@@ -100,7 +100,7 @@ internal static class Upadhyay2021Report
         sb.AppendLine();
         sb.AppendLine("## PAC certificates of validity after retraining (fold 0)");
         sb.AppendLine();
-        sb.AppendLine(I($"Each of n = {o.CertificateRetrains} draws retrains M2 on a bootstrap resample of the post-shift training rows with a fresh seed and checks the robust recourse of one rejected row drawn at random; radii are tested from the largest down (fixed-sequence testing) and a radius is certified when its misses are ≤ k*(n, ε = {o.CertificateEpsilon}, δ = {o.CertificateDelta}). Certified means: with probability ≥ 1 − δ, a new retrain of this kind invalidates the recourse of a random rejected person with probability ≤ ε. It assumes retrains are i.i.d. draws of the simulated kind."));
+        sb.AppendLine(I($"Each of n = {o.CertificateRetrains} draws retrains M2 (exact fit) on a bootstrap resample of the post-shift training rows and checks the robust recourse of one rejected row drawn at random; radii are tested from the largest down (fixed-sequence testing) and a radius is certified when its misses are ≤ k*(n, ε = {o.CertificateEpsilon}, δ = {o.CertificateDelta}). Certified means: with probability ≥ 1 − δ, a new retrain of this kind invalidates the recourse of a random rejected person with probability ≤ ε. It assumes retrains are i.i.d. draws of the simulated kind."));
         sb.AppendLine();
         sb.AppendLine("| shift | rows | k* | misses per δ_max (✓ certified) | smallest certified δ_max |");
         sb.AppendLine("|---|---:|---:|---|---:|");
@@ -109,7 +109,7 @@ internal static class Upadhyay2021Report
         sb.AppendLine();
         sb.AppendLine("## Retraining shifts of the seed data sets");
         sb.AppendLine();
-        sb.AppendLine("Fresh sample: M1 and M2 trained on disjoint halves of the rows; seed: the same rows, another training seed. Action sets are the data sets' own (δ_max = 0.75 standardised units per feature).");
+        sb.AppendLine("Fresh sample: M1 and M2 trained on disjoint halves of the rows; seed: the same rows, another training seed. Here M1 and M2 are trained by Adam (100 epochs, batch 32, learning rate 0.01), a stochastic recipe, so that another seed gives another model (an exact fit would not change). Action sets are the data sets' own (δ_max = 0.75 standardised units per feature).");
         foreach (var s in result.Retraining) AppendShift(sb, s);
         return sb.ToString();
     }

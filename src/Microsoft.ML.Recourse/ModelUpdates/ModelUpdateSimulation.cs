@@ -11,10 +11,10 @@ namespace Microsoft.ML.Recourse.ModelUpdates;
 /// <summary>The model family trained before (M1) and after (M2) a shift.</summary>
 public enum ModelUpdateBaseModel
 {
-    /// <summary>Logistic regression (the reference's base model), trained by the library's <see cref="LogisticRegressionTrainer"/>.</summary>
+    /// <summary>Logistic regression (the reference's base model): the exact optimum of scikit-learn's <c>LogisticRegression(C=1)</c> objective, or Adam with <see cref="ModelUpdateSimulation.Options.ExactLogisticRegression"/> off.</summary>
     LogisticRegression,
 
-    /// <summary>The reference's neural network, ReLU layers of 50, 100 and 200 units, trained by the library's <see cref="MultilayerPerceptronTrainer"/>.</summary>
+    /// <summary>The reference's neural network, ReLU layers of 50, 100 and 200 units, trained with Adam.</summary>
     MultilayerPerceptron,
 }
 
@@ -56,15 +56,19 @@ public sealed class ModelUpdateSimulation
     /// <summary>
     /// Trains one model (M1, M2 or a retrain) with the simulation's settings: no class weighting and an L2 penalty
     /// equivalent to scikit-learn's default <c>C = 1</c> (strength 1/n on the mean loss), as the reference's
-    /// <c>LogisticRegression()</c>.
+    /// <c>LogisticRegression()</c>. With <see cref="Options.ExactLogisticRegression"/> (the default) the logistic model
+    /// is that objective's unique minimiser, found by Newton's method, as scikit-learn's L-BFGS finds it; the seed is
+    /// then not used.
     /// </summary>
     /// <param name="trainingData">Rows with <c>Features</c> and <c>Label</c>.</param>
-    /// <param name="seed">The training seed.</param>
+    /// <param name="seed">The training seed (Adam and the multilayer perceptron only).</param>
     public ScorerModelParameters TrainModel(IDataView trainingData, int seed)
     {
         Contracts.CheckValue(trainingData, nameof(trainingData));
         int n = DataViews.RowCount(trainingData);
         Contracts.CheckParam(n > 0, nameof(trainingData), "The training data is empty.");
+        if (_options.BaseModel == ModelUpdateBaseModel.LogisticRegression && _options.ExactLogisticRegression)
+            return FitExactLogisticRegression(trainingData);
         return _options.BaseModel == ModelUpdateBaseModel.LogisticRegression
             ? new LogisticRegressionTrainer(_environment, new LogisticRegressionTrainer.Options
             {
@@ -87,6 +91,29 @@ public sealed class ModelUpdateSimulation
                 ShuffleEachEpoch = true,
                 Seed = seed,
             }).Fit(trainingData).Model;
+    }
+
+    // Σᵢ BCE(σ(wᵀxᵢ + b), yᵢ) + ½‖w‖² (scikit-learn's LogisticRegression(C=1) objective, intercept not penalised),
+    // minimised exactly. Adam for a fixed number of epochs stops far from this optimum where the loss is flat, e.g.
+    // along the sum of a text variable's indicators, which the one-hot encoding makes collinear with the intercept.
+    private static LogisticRegressionModelParameters FitExactLogisticRegression(IDataView trainingData)
+    {
+        var featureColumn = ColumnChecks.CheckFeatureColumn(trainingData.Schema, DefaultColumnNames.Features, 0, nameof(trainingData));
+        var labelColumn = ColumnChecks.CheckScalarColumn(trainingData.Schema, "label", DefaultColumnNames.Label, BooleanDataViewType.Instance, nameof(trainingData));
+        int d = ((VectorDataViewType)featureColumn.Type).Size, p = d + 1;
+        var features = ColumnChecks.ReadFeatures(trainingData, featureColumn, nameof(trainingData));
+        var labels = ColumnChecks.ReadLabels(trainingData, labelColumn);
+        int n = labels.Length;
+        var design = new double[n * p];
+        for (int i = 0; i < n; i++)
+        {
+            design[i * p] = 1;
+            features.AsSpan(i * d, d).CopyTo(design.AsSpan(i * p + 1, d));
+        }
+        var (beta, _, converged) = NewtonLogisticRegression.Fit(design, labels.Select(l => l ? 1.0 : 0.0).ToArray(), Enumerable.Repeat(1.0, n).ToArray(), p, ridge: 1);
+        Contracts.Check(converged, FormattableString.Invariant(
+            $"The logistic regression on {n} rows did not converge in {NewtonLogisticRegression.MaximumIterations} Newton steps."));
+        return new LogisticRegressionModelParameters(beta[1..], beta[0]);
     }
 
     /// <summary>Runs every fold of a shift for every generator.</summary>
@@ -325,7 +352,15 @@ public sealed class ModelUpdateSimulation
         /// <summary>Gets the model family of M1 and M2.</summary>
         public ModelUpdateBaseModel BaseModel { get; init; } = Defaults.BaseModel;
 
-        /// <summary>Gets the number of training epochs of every model. Range: value ≥ 1.</summary>
+        /// <summary>
+        /// Gets whether a logistic base model is fitted exactly (Newton's method to the unique optimum of the L2
+        /// objective, as the reference's scikit-learn fit) instead of by Adam with <see cref="NumberOfEpochs"/>,
+        /// <see cref="BatchSize"/> and <see cref="LearningRate"/>. The default is <see langword="true"/>. An exact fit
+        /// does not depend on the training seed, so M1 and M2 trained on the same rows are the same model.
+        /// </summary>
+        public bool ExactLogisticRegression { get; init; } = Defaults.ExactLogisticRegression;
+
+        /// <summary>Gets the number of training epochs of every model trained by Adam. Range: value ≥ 1.</summary>
         public int NumberOfEpochs { get; init; } = Defaults.NumberOfEpochs;
 
         /// <summary>Gets the number of rows per Adam step. Range: value ≥ 1.</summary>
@@ -354,6 +389,7 @@ public sealed class ModelUpdateSimulation
             public const double LearningRate = 0.01;
             public const double Threshold = 0.5;
             public const bool ChooseRecourseWeight = true;
+            public const bool ExactLogisticRegression = true;
         }
     }
 }

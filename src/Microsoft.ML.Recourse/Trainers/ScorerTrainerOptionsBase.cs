@@ -3,8 +3,8 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Recourse.Trainers;
 
 /// <summary>
-/// The options shared by the library's gradient-trained scorers (<see cref="LogisticRegressionTrainer"/>,
-/// <see cref="MultilayerPerceptronTrainer"/>): columns, mini-batch Adam, class weighting, L2, validation and seed.
+/// The options shared by the library's gradient-trained scorers (the recourse-aware logistic regression and MLP, and
+/// the plain ones the papers' protocols use): columns, mini-batch Adam, class weighting, L2, validation and seed.
 /// </summary>
 public abstract class ScorerTrainerOptionsBase
 {

@@ -63,6 +63,35 @@ public class DatasetsCatalogTests
         test.Table.Labels.Count(l => l).Should().Be(5581);
     }
 
+    // Bail is the data set whose figures sit furthest from the paper (docs/results/ross2021/README.md), so its seed-0
+    // matrices are pinned whole against the reference code itself: utils/data_utils.py of alexisjihyeross/
+    // adversarial_recourse (a3b2104), process_bail_data + get_data(random_state=0) + write_data/read_data, run with
+    // pandas 1.5.3 and scikit-learn 1.2.1 on the shared files. Per split: rows, favourable labels, the column sums of the
+    // z-scored columns (PRIORS … FOLLOW, to the 10 digits printed) and Σᵢ i·Σⱼ xᵢⱼ over the rows in order (i from 1), which also pins the row order.
+    public static TheoryData<DatasetSplit, int, int, double[], double> BailSeed0Matrices => new()
+    {
+        { DatasetSplit.Train, 6328, 3957, [13.94533655, 21.20926649, 59.36814879, -29.72032047, 46.48300889, 27.37902166], 80227249.992 },
+        { DatasetSplit.Validation, 1583, 1018, [-13.94533655, -21.20926649, -59.36814879, 29.72032047, -46.48300889, -27.37902166], 4946013.01879 },
+        { DatasetSplit.Test, 500, 314, [-35.04295638, -26.28139653, 50.28336493, -1.04845031, -16.7174787, -3440.99135], -299797.463987 },
+    };
+
+    [ReferenceDataTheory]
+    [MemberData(nameof(BailSeed0Matrices))]
+    public void Bail_Seed0Matrices_EqualTheReferenceCodes(DatasetSplit split, int rows, int favourable, double[] continuousSums, double orderedSum)
+    {
+        var data = Load("bail");
+        int d = data.FeatureCount;
+        var x = data.GetFeatureMatrix(split);
+        x.Length.Should().Be(rows * d);
+        data.GetLabels(split).Count(l => l).Should().Be(favourable);
+        for (int j = 10; j < d; j++)
+            Enumerable.Range(0, rows).Sum(i => x[i * d + j]).Should().BeApproximately(continuousSums[j - 10], 1e-8 * Math.Max(1, Math.Abs(continuousSums[j - 10])), data.Features[j].Name);
+        double ordered = 0;
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < d; j++) ordered += (i + 1) * x[i * d + j];
+        ordered.Should().BeApproximately(orderedSum, 1e-6 * Math.Max(1, Math.Abs(orderedSum)));
+    }
+
     [ReferenceDataTheory]
     [InlineData("adult", "age,education-num,capital-gain,capital-loss,hours-per-week,isWhite,native-country-United-States,marital-status-Married,isMale")]
     [InlineData("compas", "age,priors_count,length_of_stay,days_b_screening_arrest,isMale,isCaucasian,c_charge_degree_F")]

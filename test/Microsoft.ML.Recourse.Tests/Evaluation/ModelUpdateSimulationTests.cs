@@ -29,12 +29,12 @@ public class ModelUpdateSimulationTests
         return simulation.Run(shift, generators, Upadhyay2021Experiment.ObservedRangeActionSet(shift));
     });
 
-    // δ_max = 0.1 is the reference's setting; on the student shift it gives +0.29 (docs/results/upadhyay2021), so the
-    // target of +0.3 is checked there at the next radius of the sweep, 0.2.
+    // δ_max = 0.1 is the reference's setting. With M1 and M2 fitted exactly, as the reference's scikit-learn fit, the
+    // student shift gives +0.311 (docs/results/upadhyay2021/README.md); with Adam-trained models it gave +0.29.
     [ReferenceDataTheory]
     [InlineData("german-correction", 0.1)]
     [InlineData("sba-temporal", 0.1)]
-    [InlineData("student-geospatial", 0.2)]
+    [InlineData("student-geospatial", 0.1)]
     public void Run_EachShift_RobustM2ValidityExceedsTheGradientBaselinesByAtLeast0Point3(string shift, double radius)
     {
         var result = Run(shift, radius);
@@ -46,6 +46,36 @@ public class ModelUpdateSimulationTests
             $"robust {robust.M2Validity:0.000} (cost {robust.Cost:0.00}) vs gradient {gradient.M2Validity:0.000} (cost {gradient.Cost:0.00})");
         robust.Folds.Should().HaveCount(ShiftDataset.FoldCount).And.OnlyContain(f => f.RecourseWeight != null);
         result.Folds.Should().OnlyContain(f => f.RowsNeedingRecourse > 0);
+    }
+
+    // scikit-learn's LogisticRegression() (C = 1, L-BFGS, tol 1e-10) on this data gives w = (1.364354, 0.532434,
+    // −0.532433), b = 0.159139 (computed with scikit-learn 1.2.1 for this test). The last two columns are the two
+    // indicators of one text variable, so w₂ + w₃ and b are tied: only the L2 penalty fixes them, and a fit that stops
+    // early (Adam for 100 epochs) leaves them where its initial draw put them.
+    private static readonly double[] FixtureX0 =
+        [0.0, 0.3, -0.27, -0.89, -0.45, -0.99, 0.06, 1.34, -0.49, -0.62, 0.49, 0.36, 0.11, -0.93, -0.03, 0.7, -1.34, -0.46, -1.9, -1.29, -1.84, -0.24, -1.27, 0.27];
+    private static readonly int[] FixtureGroup = [0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0];
+    private static readonly int[] FixtureLabels = [0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1];
+
+    [Fact]
+    public void TrainModel_Logistic_IsScikitLearnsOptimumWhateverTheSeed()
+    {
+        int n = FixtureX0.Length;
+        var features = new float[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            features[i * 3] = (float)FixtureX0[i];
+            features[i * 3 + 1] = FixtureGroup[i];
+            features[i * 3 + 2] = 1 - FixtureGroup[i];
+        }
+        var view = new DataViewBuilder().AddVectorColumn("Features", 3, features).AddColumn("Label", FixtureLabels.Select(y => y == 1).ToArray()).Build();
+        var simulation = new MLContext(seed: 1).Recourse().ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 });
+        foreach (int seed in new[] { 1, 2 })
+        {
+            var model = (LogisticRegressionModelParameters)simulation.TrainModel(view, seed);
+            model.Weights.Should().Equal([1.364354, 0.532434, -0.532433], (a, e) => Math.Abs(a - e) < 1e-5);
+            model.Bias.Should().BeApproximately(0.159139, 1e-5);
+        }
     }
 
     [Fact]
