@@ -27,6 +27,9 @@ internal sealed class InputMap
 
     public bool IsAffine => Features.All(f => f.Kind == InputFunctionKind.Affine);
 
+    public bool IsIdentity => InputCount == FeatureCount
+        && Features.Select((f, j) => f.Source == j && f.Kind == InputFunctionKind.Affine && f.Scale == 1 && f.Offset == 0).All(same => same);
+
     /// <summary>The features of one input row.</summary>
     public void Apply(ReadOnlySpan<double> inputs, Span<double> features)
     {
@@ -42,6 +45,9 @@ internal sealed class InputMap
     {
         Contracts.CheckParam(model.FeatureCount == FeatureCount, nameof(model),
             $"The model takes {model.FeatureCount} features but the pipeline produces {FeatureCount}.");
+        // A map that copies every input to the feature of the same position (a concatenation of float columns) leaves
+        // the model as it is, so generators that need the model's own type (trees) keep working.
+        if (IsIdentity) return model;
         if (IsAffine && model is IAffineComposableScorer composable) return composable.ComposeAffine(this);
         return model is IDifferentiableScorer differentiable ? new ComposedDifferentiableScorer(this, differentiable) : new ComposedScorer(this, model);
     }

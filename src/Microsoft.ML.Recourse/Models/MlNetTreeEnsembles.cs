@@ -1,7 +1,3 @@
-namespace Microsoft.ML.Recourse.Models;
-
-// ML.NET's names are imported inside the namespace so that they win over the library's own look-alikes
-// (Microsoft.ML.Recourse.ITransformer, ...) while those exist.
 using System.Globalization;
 using Microsoft.ML.Recourse.Trees;
 using Microsoft.ML;
@@ -11,6 +7,8 @@ using RegressionTree = Microsoft.ML.Recourse.Trees.RegressionTree;
 using MlCalibratedModel = Microsoft.ML.Calibrators.CalibratedModelParametersBase;
 using MlPlattCalibrator = Microsoft.ML.Calibrators.PlattCalibrator;
 using MlTree = Microsoft.ML.Trainers.FastTree.RegressionTreeBase;
+
+namespace Microsoft.ML.Recourse.Models;
 
 /// <summary>
 /// Reads ML.NET's trained binary tree ensembles (FastTree, FastForest, LightGbm) into a <see cref="TreeEnsembleModel"/>
@@ -39,13 +37,71 @@ using MlTree = Microsoft.ML.Trainers.FastTree.RegressionTreeBase;
 /// s ≥ <see cref="PredictedLabelScoreThreshold"/> guarantees it.
 /// </para>
 /// </remarks>
-public static class MlNetTreeEnsembles
+internal static class MlNetTreeEnsembles
 {
     /// <summary>
     /// Gets the smallest raw score threshold s* such that every score s ≥ s* gives ML.NET's default
     /// <c>PredictedLabel</c> = true (<c>(float)s &gt; 0</c>): the smallest positive <see cref="float"/>.
     /// </summary>
     public static double PredictedLabelScoreThreshold => float.Epsilon;
+
+    // A score this far above 0 is accepted by ML.NET's PredictedLabel however the float sum of the leaves rounds.
+    private const double RelativeDecisionMargin = 1e-6;
+
+    /// <summary>
+    /// The classifier view of a fitted FastTree, FastForest or LightGbm prediction transformer: g is the calibrated
+    /// probability (σ of the score for FastForest) and θ₀ the value of g at a score a small margin above 0, ML.NET's
+    /// default decision (<c>Score &gt; 0</c>).
+    /// </summary>
+    [ClassifierReader]
+    internal static BinaryClassifierView? Read(ITransformer transformer)
+    {
+        if (transformer is not ISingleFeaturePredictionTransformer<object> predictor || !IsTreeEnsemble(predictor.Model)) return null;
+        if (predictor.FeatureColumnType is not VectorDataViewType { IsKnownSize: true, ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single)
+            throw new InvalidOperationException($"The tree model reads '{predictor.FeatureColumnName}' of type {predictor.FeatureColumnType}; recourse needs a known-size vector of Single.");
+        var model = FromModelParameters(predictor.Model, vector.Size);
+        CheckDefaultThreshold(transformer, predictor.FeatureColumnName, model);
+        var scorer = new TreeEnsembleScorer(model);
+        double magnitude = Math.Abs(model.Bias) + model.Trees.Select((t, k) => Math.Abs(model.TreeWeights[k]) * t.LeafValues.Max(Math.Abs)).Sum();
+        double margin = RelativeDecisionMargin * (1 + magnitude);
+        double theta = scorer.ProbabilityOf(margin);
+        Contracts.Check(theta > 0 && theta < 1, FormattableString.Invariant($"The tree model's decision maps to g = {theta:G6}, outside (0, 1)."));
+        string kind = predictor.Model is MlCalibratedModel c ? c.SubModel.GetType().Name : predictor.Model.GetType().Name;
+        return new BinaryClassifierView(scorer, theta, predictor.FeatureColumnName,
+            FormattableString.Invariant($"ML.NET {kind} ({model.Trees.Count} trees{(model.Calibrator is null ? ", g = σ(score)" : ", Platt-calibrated probability")}, predicted positive when score > 0)"),
+            margin);
+    }
+
+    private static bool IsTreeEnsemble(object model)
+        => (model is MlCalibratedModel calibrated ? calibrated.SubModel : model) is TreeEnsembleModelParametersBasedOnRegressionTree or TreeEnsembleModelParametersBasedOnQuantileRegressionTree;
+
+    // ML.NET keeps a prediction transformer's threshold internal. Rows through the split thresholds check that the
+    // model decides Score > 0 (ChangeModelThreshold moves it); another threshold is refused rather than guessed.
+    private static void CheckDefaultThreshold(ITransformer transformer, string featureColumnName, TreeEnsembleModel model)
+    {
+        var random = new Random(17);
+        int d = model.FeatureCount;
+        var thresholds = Enumerable.Range(0, d).Select(_ => new List<double> { 0 }).ToArray();
+        foreach (var tree in model.Trees)
+            for (int n = 0; n < tree.NodeCount; n++)
+                if (tree.GetNodeKind(n) == RegressionTreeNodeKind.Numerical) thresholds[tree.SplitFeatures[n]].Add(tree.Thresholds[n]);
+        const int rows = 256;
+        var values = new float[rows * d];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < d; j++)
+            {
+                var t = thresholds[j];
+                double v = t[random.Next(t.Count)];
+                values[r * d + j] = (float)(v + (random.Next(2) == 0 ? -1 : 1) * Math.Max(1e-3, Math.Abs(v) * 1e-3));
+            }
+        var output = transformer.Transform(new InMemoryDataView.Builder().AddVector(featureColumnName, d, values).Build());
+        var scores = ColumnChecks.ReadScalars<float>(output, output.Schema[DefaultColumnNames.Score]);
+        var labels = ColumnChecks.ReadScalars<bool>(output, output.Schema[DefaultColumnNames.PredictedLabel]);
+        for (int r = 0; r < rows; r++)
+            if (labels[r] != scores[r] > 0)
+                throw new InvalidOperationException(FormattableString.Invariant(
+                    $"The tree model predicts {(labels[r] ? "positive" : "negative")} at score {scores[r]:G6}: its threshold was moved from 0 (ChangeModelThreshold), which recourse for tree ensembles does not read."));
+    }
 
     /// <summary>
     /// Reads the tree ensemble of a fitted model: the last prediction transformer in <paramref name="model"/>, searched

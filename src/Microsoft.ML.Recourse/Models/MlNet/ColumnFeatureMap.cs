@@ -136,7 +136,8 @@ internal sealed class ColumnFeatureMap
                 double x = RawRows.ToDouble(anchor[numeric.Index]!);
                 double step = Math.Pow(2, Math.Ceiling(Math.Log2(Math.Max(1, Math.Abs(x)))) - 2);
                 if (numeric.IsInteger || numeric.Type != NumberDataViewType.Single && numeric.Type != NumberDataViewType.Double) step = Math.Max(1, step);
-                moves.Add((c, probes.Count, 2, step));
+                // The probe's step is measured on the values written (rounded to the column's type), so a copy reads as slope 1 exactly.
+                moves.Add((c, probes.Count, 2, RawRows.ToDouble(numeric.ToRaw(x + 2 * step)) - x));
                 for (int m = 1; m <= 2; m++) probes.Add(With(anchor, numeric.Index, numeric.ToRaw(x + m * step)));
             }
             else
@@ -179,7 +180,7 @@ internal sealed class ColumnFeatureMap
                         reason = $"feature slot {j} of '{featureColumnName}' is not affine in '{space.Columns[c].Name}' (a CDF or binning normaliser, or a non-linear transform)";
                         return null;
                     }
-                    source = new SlotSource(SlotSourceKind.Numeric, c, d2 / (2 * step), null);
+                    source = new SlotSource(SlotSourceKind.Numeric, c, d2 / step, null);
                 }
                 else
                 {

@@ -5,6 +5,15 @@ using Microsoft.ML.Recourse.Optimization;
 
 namespace Microsoft.ML.Recourse;
 
+/// <summary>An exact method on raw columns: the cheapest changes of one row, given its features, for the caller to check with the model.</summary>
+internal interface IExactColumnMethod
+{
+    string Name { get; }
+
+    (ColumnRecourseStatus Status, bool IsOptimal, List<object?[]> Options, string? Message) Solve(object?[] row, ReadOnlySpan<double> features,
+        int optionCount, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Recourse for a fitted model on its raw columns: the exact method when the model's transforms compile onto the
 /// mutable columns (<see cref="ColumnFeatureMap"/>) in front of a classifier with an exact method, the black-box search
@@ -12,16 +21,16 @@ namespace Microsoft.ML.Recourse;
 /// </summary>
 internal sealed class ColumnRecourseEngine
 {
-    private readonly LinearColumnRecourse? _linear;
+    private readonly IExactColumnMethod? _exact;
     private readonly ColumnFeatureMap? _map;
     private readonly Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? _search;
 
-    private ColumnRecourseEngine(ModelDecision decision, ColumnActionSpace space, LinearColumnRecourse? linear, ColumnFeatureMap? map,
+    private ColumnRecourseEngine(ModelDecision decision, ColumnActionSpace space, IExactColumnMethod? exact, ColumnFeatureMap? map,
         Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? search, string method, string? whyNotExact)
     {
         Decision = decision;
         Space = space;
-        _linear = linear;
+        _exact = exact;
         _map = map;
         _search = search;
         Method = method;
@@ -43,7 +52,7 @@ internal sealed class ColumnRecourseEngine
     /// of the user's data to read the transforms with.
     /// </summary>
     public static ColumnRecourseEngine Create(IReadOnlyList<ITransformer> parts, ModelDecision decision, ColumnActionSpace space,
-        IReadOnlyList<object?[]> sampleRows, bool useExactMethods, ILinearProgramSolver solver,
+        IReadOnlyList<object?[]> sampleRows, bool useExactMethods, ILinearProgramSolver solver, double? treeTimeLimitSeconds,
         Func<IReadOnlyList<object?[]>, int, CancellationToken, IReadOnlyList<ColumnRecourseResult>>? search)
     {
         string? why = null;
@@ -71,7 +80,7 @@ internal sealed class ColumnRecourseEngine
             {
                 why ??= $"no part of the model is a classifier with an exact method (its parts: {string.Join(", ", parts.Select(p => p.GetType().Name))})";
             }
-            else if (classifier.Scorer is not LogisticRegressionModelParameters logistic)
+            else if (classifier.Scorer is not (LogisticRegressionModelParameters or Trees.TreeEnsembleScorer))
             {
                 why = $"the classifier ({classifier.Description}) has no exact method on raw columns";
             }
@@ -82,16 +91,16 @@ internal sealed class ColumnRecourseEngine
             else
             {
                 var map = ColumnFeatureMap.TryCompile(space, parts.Take(at).ToArray(), classifier.FeatureColumnName, classifier.FeatureCount, sampleRows, out string reason);
+                IExactColumnMethod? exact = null;
                 if (map is null)
-                {
                     why = reason;
-                }
+                else if (classifier.Scorer is LogisticRegressionModelParameters logistic)
+                    exact = new LinearColumnRecourse(map, logistic.Weights, logistic.Bias, Math.Log(classifier.Threshold / (1 - classifier.Threshold)), solver);
+                else if (TreeColumnRecourse.TryCreate(map, ((Trees.TreeEnsembleScorer)classifier.Scorer).Model, classifier.DecisionMargin, treeTimeLimitSeconds, out reason) is { } trees)
+                    exact = trees;
                 else
-                {
-                    double target = Math.Log(classifier.Threshold / (1 - classifier.Threshold));
-                    var linear = new LinearColumnRecourse(map, logistic.Weights, logistic.Bias, target, solver);
-                    return new ColumnRecourseEngine(decision, space, linear, map, search, LinearColumnRecourse.MethodName, null);
-                }
+                    why = reason;
+                if (exact is not null) return new ColumnRecourseEngine(decision, space, exact, map, search, exact.Name, null);
             }
         }
         Contracts.Check(search is not null, $"No method applies to this model: {why}.");
@@ -109,7 +118,7 @@ internal sealed class ColumnRecourseEngine
             if (before[r].Accepted) results[r] = new ColumnRecourseResult(ColumnRecourseStatus.Accepted, Method, true, before[r].Score, []);
             else rejected.Add(r);
         }
-        if (_linear is not null && rejected.Count > 0)
+        if (_exact is not null && rejected.Count > 0)
             ExplainExactly(rows, rejected, before, optionCount, results, cancellationToken);
         var searched = rejected.Where(r => results[r] is null).ToArray();
         if (searched.Length > 0)
@@ -117,7 +126,7 @@ internal sealed class ColumnRecourseEngine
             Contracts.Check(_search is not null, $"No method applies to this model: {WhyNotExact}.");
             var found = _search!(searched.Select(r => rows[r]).ToArray(), optionCount, cancellationToken);
             for (int k = 0; k < searched.Length; k++)
-                results[searched[k]] = _linear is null ? found[k] : found[k] with
+                results[searched[k]] = _exact is null ? found[k] : found[k] with
                 {
                     Message = $"the exact answer was rejected by the model, so the search answered{(found[k].Message is null ? "" : "; " + found[k].Message)}",
                 };
@@ -132,7 +141,7 @@ internal sealed class ColumnRecourseEngine
         int d = _map.FeatureCount;
         var solved = new (ColumnRecourseStatus Status, bool IsOptimal, List<object?[]> Options, string? Message)[rejected.Count];
         Parallel.For(0, rejected.Count, new ParallelOptions { CancellationToken = cancellationToken },
-            k => solved[k] = _linear!.Solve(rows[rejected[k]], features.AsSpan(k * d, d), optionCount, cancellationToken));
+            k => solved[k] = _exact!.Solve(rows[rejected[k]], features.AsSpan(k * d, d), optionCount, cancellationToken));
 
         // Every option goes through the model in one pass; an option it rejects is a bug in the compiled form, so the
         // row goes to the search instead (and the log says so).

@@ -22,13 +22,16 @@ namespace Microsoft.ML.Recourse;
 /// | Does this estimator need to look at the data to train its parameters? | Yes: standard deviations, ranges, percentiles and categories of the columns, and rows to read the model's transforms with |
 /// | Input columns | the model's raw input columns: scalars of Single, Double, Int32, Int64, UInt32, Boolean or text, and known-size Single vectors (context) |
 /// | Output columns | see <xref:Microsoft.ML.Recourse.ColumnRecourseTransformer> |
-/// | Solver dependency | OR-Tools (SCIP) for the exact method on linear models |
+/// | Solver dependency | OR-Tools: SCIP for the exact method on linear models, CP-SAT on tree ensembles |
 ///
 /// ### Methods
 /// * **Exact** (`linear-mip`) when the transforms in front of the classifier compile onto the mutable columns (one-hot
 ///   encoding, concatenation, ML.NET's affine normalisers, missing-value replacement, type conversion, copies; immutable
 ///   columns may go through anything) and the classifier is linear (L-BFGS, SDCA, averaged perceptron, linear SVM, or
 ///   this library's logistic model): the least-cost change, proved optimal.
+/// * **Exact** (`trees-cp-sat`) for FastTree, FastForest and LightGbm when every mutable column reaches the trees as a
+///   copy (numbers) or one-hot indicators (categories): the least-cost change on CP-SAT, proved optimal (weighted
+///   costs other than scaled L1 go to the search).
 /// * **Search** (`search`) for everything else: candidates on the raw columns scored in batches through the model's
 ///   own Transform; a heuristic, so not proved optimal, and `NotFound` when its budget runs out.
 /// ]]></format>
@@ -97,7 +100,7 @@ public sealed class ColumnRecourseEstimator : IEstimator<ColumnRecourseTransform
         var search = new BlackBoxRecourseSearch(decision, space, _options.Search, _options.Search.Seed ?? _environment.NextSeed(),
             _environment.Logger(nameof(BlackBoxRecourseSearch)));
         var engine = ColumnRecourseEngine.Create(parts, decision, space, sample, _options.UseExactMethods,
-            LinearProgramSolver.Create(_options.SolverMaximumSeconds), (rows, count, token) => search.Search(rows, count, token));
+            LinearProgramSolver.Create(_options.SolverMaximumSeconds), _options.SolverMaximumSeconds, (rows, count, token) => search.Search(rows, count, token));
         _environment.Log(nameof(ColumnRecourseEstimator), engine.WhyNotExact is null
             ? $"recourse on raw columns by {engine.Method}"
             : $"recourse on raw columns by {engine.Method}: {engine.WhyNotExact}");

@@ -14,9 +14,11 @@ namespace Microsoft.ML.Recourse;
 /// Further options exclude every earlier option's set of changed columns and its supersets (a superset only adds
 /// changes to an option that already works), as AR's flipsets do.
 /// </summary>
-internal sealed class LinearColumnRecourse
+internal sealed class LinearColumnRecourse : IExactColumnMethod
 {
     public const string MethodName = "linear-mip";
+
+    public string Name => MethodName;
 
     private readonly ColumnFeatureMap _map;
     private readonly double[] _weights;

@@ -32,10 +32,8 @@ public sealed class TreeEnsembleGenerator : IRecourseGenerator
     private readonly TreeEnsembleRecourse.Options _options;
     private readonly Action<string>? _log;
 
-    /// <summary>Creates the generator.</summary>
-    /// <param name="options">The solver's options, or <see langword="null"/> for the defaults.</param>
-    /// <param name="log">Receives one line per row, or <see langword="null"/>.</param>
-    public TreeEnsembleGenerator(TreeEnsembleRecourse.Options? options = null, Action<string>? log = null)
+    // Created through mlContext.Recourse().Generators.TreeEnsemble(…).
+    internal TreeEnsembleGenerator(TreeEnsembleRecourse.Options? options = null, Action<string>? log = null)
     {
         _options = options ?? new TreeEnsembleRecourse.Options();
         _options.Check();

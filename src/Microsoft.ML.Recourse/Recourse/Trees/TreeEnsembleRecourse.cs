@@ -188,7 +188,7 @@ public sealed class TreeEnsembleRecourse
                 {
                     var optimistic = new CpProgram(program, scale, conservative: false, _options);
                     foreach (var cut in cuts)
-                        optimistic.AddCut(cut);
+                        optimistic.AddCut(cut, _options.MinimalOptions);
                     int rounds = 0;
                     while (true)
                     {
@@ -216,7 +216,7 @@ public sealed class TreeEnsembleRecourse
                         (bound, gap) = proved ? (options[0].Cost, 0.0) : (double.NaN, double.NaN);
                     if (!proved)
                         break;
-                    conservative.AddCut(check.Changed!);
+                    conservative.AddCut(check.Changed!, _options.MinimalOptions);
                     cuts.Add(check.Changed!);
                     continue;
                 }
@@ -241,7 +241,7 @@ public sealed class TreeEnsembleRecourse
             options.Add(option);
             if (!optimal)
                 break;
-            conservative.AddCut(outcome.Changed!);
+            conservative.AddCut(outcome.Changed!, _options.MinimalOptions);
             cuts.Add(outcome.Changed!);
         }
         if (options.Count == 0)
@@ -452,9 +452,14 @@ public sealed class TreeEnsembleRecourse
         /// <summary>Forbids one combination of leaves (one per tree): at least one tree must reach another leaf.</summary>
         public void AddLeafCut(BoolVar[] leaves) => _model.AddBoolOr(leaves.Select(leaf => leaf.Not()));
 
-        /// <summary>Forbids the set of changed variables <paramref name="changed"/>: some variable must differ in whether it changes.</summary>
-        public void AddCut(bool[] changed)
-            => _model.AddBoolOr(_changed.Select((literal, v) => changed[v] ? literal.Not() : literal));
+        /// <summary>
+        /// Forbids the set of changed variables <paramref name="changed"/>: some variable must differ in whether it
+        /// changes; with <paramref name="supersets"/>, also every set that contains it (some variable of it must stay).
+        /// </summary>
+        public void AddCut(bool[] changed, bool supersets)
+            => _model.AddBoolOr(supersets
+                ? _changed.Where((_, v) => changed[v]).Select(literal => literal.Not())
+                : _changed.Select((literal, v) => changed[v] ? literal.Not() : literal));
 
         // b[j − 1] ⇔ z ≥ j for j = 1..K: fixed outside the allowed range, a disallowed interval k inside it forbidden by
         // the clause ¬(z ≥ k ∧ ¬(z ≥ k + 1)); costs as increments on the literals.
@@ -572,6 +577,13 @@ public sealed class TreeEnsembleRecourse
 
         /// <summary>Gets k, the number of cheapest options with different sets of changed variables to list per row. Default 1. Range: 1 ≤ value ≤ 100.</summary>
         public int NumberOfOptions { get; init; } = Defaults.NumberOfOptions;
+
+        /// <summary>
+        /// Gets whether each further option's set of changed variables contains no earlier option's set (AR's minimal
+        /// flipsets: a superset only adds changes to an option that already works); otherwise (the default) the sets
+        /// only differ.
+        /// </summary>
+        public bool MinimalOptions { get; init; }
 
         internal static class Defaults
         {
