@@ -73,6 +73,7 @@ internal static class ExplainCommand
 
     private static int Run(Settings settings)
     {
+        if (settings.OutputPath is not null) AtomicFile.CheckWritableFile(settings.OutputPath, "--out");
         if ((settings.Dataset is null) == (settings.DataPath is null))
             throw new ArgumentException("Give either --dataset NAME or --data FILE.");
         if (settings.DataPath is null && (settings.ActionsPath ?? settings.TrainingDataPath) is not null)

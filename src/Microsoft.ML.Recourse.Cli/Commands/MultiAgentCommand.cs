@@ -59,6 +59,7 @@ internal static class MultiAgentCommand
         command.Options.Add(output);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableFile(parse.GetValue(output)!, "--out");
             var ctx = new MLContext(parse.GetValue(seed)).Recourse();
             var loaded = LoadGames(ctx, parse.GetValue(games)!);
             var log = ctx.MultiAgent.SynthesizePlays(loaded, ParseCounts(parse.GetValue(counts)!, loaded[0]));

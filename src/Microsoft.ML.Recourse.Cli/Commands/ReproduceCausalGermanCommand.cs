@@ -37,7 +37,7 @@ internal static class ReproduceCausalGermanCommand
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "The folder for results.json, report.md and the figure (SVG and PNG).",
-            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("docs", "results", "causal-german")),
+            Required = true,
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds german/german.csv (default: search for shared/data)." };
@@ -46,6 +46,7 @@ internal static class ReproduceCausalGermanCommand
         foreach (var option in new Option[] { seeds, lambdas, direction, output, json, dataDir }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableDirectory(parse.GetValue(output)!.FullName, "--out");
             var watch = Stopwatch.StartNew();
             var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var options = new CausalGermanExperiment.Options

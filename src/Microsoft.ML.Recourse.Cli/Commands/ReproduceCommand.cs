@@ -15,6 +15,7 @@ internal static class ReproduceCommand
         command.Subcommands.Add(ReproduceRoss2021Command.Create());
         command.Subcommands.Add(ReproducePacValidityCommand.Create());
         command.Subcommands.Add(ReproduceCausalGermanCommand.Create());
+        command.Subcommands.Add(ReproduceAnyModelCommand.Create());
         return command;
     }
 }

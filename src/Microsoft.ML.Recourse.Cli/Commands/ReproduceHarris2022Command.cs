@@ -34,6 +34,7 @@ internal static class ReproduceHarris2022Command
         foreach (var option in new Option[] { output, json, dataDir, subjects, seeds, samples, seed, variances, gridVariance, priorOn }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableDirectory(parse.GetValue(output)!.FullName, "--out");
             var watch = Stopwatch.StartNew();
             var options = new Harris2022Experiment.Options
             {

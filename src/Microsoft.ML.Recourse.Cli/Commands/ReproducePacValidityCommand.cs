@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.Cli.Commands;
 using Command = System.CommandLine.Command;
 
 /// <summary>
-/// <c>recourse reproduce pac-validity [--out DIR] [--json]</c>: how often the PAC threshold behind PARE misses its ε
+/// <c>recourse reproduce pac-validity --out DIR [--json]</c>: how often the PAC threshold behind PARE misses its ε
 /// bound over many calibration draws, against δ, in both parameter conventions.
 /// </summary>
 internal static class ReproducePacValidityCommand
@@ -18,7 +18,7 @@ internal static class ReproducePacValidityCommand
     public static Command Create()
     {
         var defaults = new PacValidityExperiment.Options();
-        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json and report.md.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("docs", "results", "pac-validity")) };
+        var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json and report.md.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
         var dataset = new Option<string>("--dataset") { Description = "The data set whose validation + test splits form the pool.", DefaultValueFactory = _ => defaults.Dataset };
@@ -32,6 +32,7 @@ internal static class ReproducePacValidityCommand
         foreach (var option in new Option[] { output, json, dataDir, dataset, sizes, draws, epochs, seed }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableDirectory(parse.GetValue(output)!.FullName, "--out");
             var watch = Stopwatch.StartNew();
             var options = new PacValidityExperiment.Options
             {

@@ -44,6 +44,7 @@ internal static class ReproduceRoss2021Command
         foreach (var option in new Option[] { dataset, seeds, direction, convention, output, json, dataDir, lambdas, epochs }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableDirectory(parse.GetValue(output)!.FullName, "--out");
             var watch = Stopwatch.StartNew();
             string chosen = parse.GetValue(dataset)!;
             var options = new Ross2021Experiment.Options

@@ -25,6 +25,7 @@ internal static class ReproduceUpadhyay2021Command
         foreach (var option in new Option[] { output, json, dataDir, seed, radius, retrains }) command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+            AtomicFile.CheckWritableDirectory(parse.GetValue(output)!.FullName, "--out");
             var watch = Stopwatch.StartNew();
             var options = new Upadhyay2021Experiment.Options
             {

@@ -74,6 +74,7 @@ internal static class TrainCommand
             command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
+                AtomicFile.CheckWritableFile(parse.GetValue(output)!.FullName, "--out");
                 var settings = new Settings(parse.GetValue(dataset)?.ToLowerInvariant(), parse.GetValue(model)!, parse.GetValue(lambda),
                     parse.GetValue(direction) == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse,
                     parse.GetValue(seed), parse.GetValue(splitSeed), parse.GetValue(epochs), parse.GetValue(batchSize),

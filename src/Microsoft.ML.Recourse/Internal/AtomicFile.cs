@@ -4,7 +4,7 @@ namespace Microsoft.ML.Recourse;
 /// Writes files atomically: the content goes to a temporary file in the same folder, which then replaces the target
 /// in one rename, so a failure never leaves a half-written file over a good one.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes a file through a stream callback.</summary>
     /// <param name="path">The target path; its folder is created when missing.</param>
@@ -54,5 +54,34 @@ public static class AtomicFile
             written.Add(path);
         }
         return written;
+    }
+
+    /// <summary>
+    /// Checks, before any long work, that files can be written into <paramref name="directory"/> (created when missing):
+    /// an error names <paramref name="flag"/> and the reason (a file in the way, no permission, a read-only file system).
+    /// </summary>
+    public static void CheckWritableDirectory(string directory, string flag)
+    {
+        string full = Path.GetFullPath(directory);
+        if (File.Exists(full)) throw new ArgumentException($"{flag}: '{full}' is a file; give a folder.");
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, $".write-check.{Guid.NewGuid():N}.tmp");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ArgumentException($"{flag}: cannot write into '{full}' ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+
+    /// <summary>Checks, before any long work, that <paramref name="path"/> can be written (its folder writable, not a folder itself).</summary>
+    public static void CheckWritableFile(string path, string flag)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new ArgumentException($"{flag}: '{full}' is a folder; give a file name.");
+        CheckWritableDirectory(Path.GetDirectoryName(full)!, flag);
     }
 }
