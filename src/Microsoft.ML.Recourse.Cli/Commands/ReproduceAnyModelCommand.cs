@@ -25,7 +25,7 @@ internal static class ReproduceAnyModelCommand
         var seed = new Option<int>("--seed") { Description = "The split and training seed.", DefaultValueFactory = _ => defaults.Seed };
         var models = new Option<string?>("--models")
         {
-            Description = "Comma-separated model kinds (default: all): " + string.Join(", ", AnyModelExperiment.ModelKinds.Select(k => $"'{k.Name}'")),
+            Description = "Comma-separated model kinds (default: all): " + string.Join(", ", AnyModelExperiment.ModelKinds.Select(k => $"{k.Id} ({k.Name})")),
         };
         var command = new Command("any-model",
             "Recourse on the raw columns of Model Builder-shaped adult models (L-BFGS, FastTree, LightGbm, FastForest): time per row, validity, share proved optimal.");
@@ -36,8 +36,8 @@ internal static class ReproduceAnyModelCommand
             if (parse.GetValue(rows) < 1) throw new ArgumentException(FormattableString.Invariant($"--rows must be ≥ 1; got {parse.GetValue(rows)}."));
             var names = parse.GetValue(models)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (var name in names ?? [])
-                if (!AnyModelExperiment.ModelKinds.Any(k => k.Name == name))
-                    throw new ArgumentException($"--models: unknown model '{name}'; the models are: {string.Join(", ", AnyModelExperiment.ModelKinds.Select(k => $"'{k.Name}'"))}.");
+                if (!AnyModelExperiment.ModelKinds.Any(k => k.Id == name))
+                    throw new ArgumentException($"--models: unknown model '{name}'; the models are: {string.Join(", ", AnyModelExperiment.ModelKinds.Select(k => k.Id))}.");
             string outputPath = parse.GetValue(output)!.FullName;
             AtomicFile.CheckWritableDirectory(outputPath, "--out");
             var options = new AnyModelExperiment.Options

@@ -42,19 +42,19 @@ internal static class AnyModelExperiment
         /// <summary>The split and training seed.</summary>
         public int Seed { get; init; } = 1;
 
-        /// <summary>The model kinds to run (names as in <see cref="ModelKinds"/>); all by default.</summary>
+        /// <summary>The model kinds to run (ids as in <see cref="ModelKinds"/>); all by default.</summary>
         public IReadOnlyList<string>? Models { get; init; }
     }
 
     /// <summary>The model kinds, in report order: name, trainer and whether exact methods are used.</summary>
-    public static readonly (string Name, Func<MLContext, IEstimator<ITransformer>> Trainer, bool Normalise, bool Exact)[] ModelKinds =
+    public static readonly (string Id, string Name, Func<MLContext, IEstimator<ITransformer>> Trainer, bool Normalise, bool Exact)[] ModelKinds =
     [
-        ("L-BFGS logistic regression", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, true),
-        ("FastTree 100 trees x 20 leaves", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, true),
-        ("LightGbm (defaults)", ml => ml.BinaryClassification.Trainers.LightGbm(), false, true),
-        ("FastForest 100 trees x 20 leaves", ml => ml.BinaryClassification.Trainers.FastForest(numberOfTrees: 100, numberOfLeaves: 20), false, true),
-        ("L-BFGS logistic regression, search only", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, false),
-        ("FastTree 100 trees x 20 leaves, search only", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, false),
+        ("lbfgs", "L-BFGS logistic regression", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, true),
+        ("fasttree", "FastTree 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, true),
+        ("lightgbm", "LightGbm (defaults)", ml => ml.BinaryClassification.Trainers.LightGbm(), false, true),
+        ("fastforest", "FastForest 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastForest(numberOfTrees: 100, numberOfLeaves: 20), false, true),
+        ("lbfgs-search", "L-BFGS logistic regression, search only", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, false),
+        ("fasttree-search", "FastTree 100 trees × 20 leaves, search only", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, false),
     ];
 
     public sealed record ModelResult(string Name, string Method, string? WhyNotExact, double TestAccuracy, int Rows, int Found, int Infeasible, int NotFound,
@@ -66,8 +66,8 @@ internal static class AnyModelExperiment
     public static Result Run(Options options, Action<string> log)
     {
         Contracts.CheckParam(options.Rows >= 1, nameof(options.Rows), $"Must be ≥ 1; got {options.Rows}.");
-        var kinds = options.Models is null ? ModelKinds : options.Models.Select(name => ModelKinds.FirstOrDefault(k => k.Name == name) is { Name: not null } kind
-            ? kind : throw new ArgumentOutOfRangeException(nameof(options), $"Unknown model '{name}'; the models are: {string.Join(", ", ModelKinds.Select(k => k.Name))}.")).ToArray();
+        var kinds = options.Models is null ? ModelKinds : options.Models.Select(id => ModelKinds.FirstOrDefault(k => k.Id == id) is { Id: not null } kind
+            ? kind : throw new ArgumentOutOfRangeException(nameof(options), $"Unknown model '{id}'; the models are: {string.Join(", ", ModelKinds.Select(k => k.Id))}.")).ToArray();
         var watch = Stopwatch.StartNew();
         var ml = new MLContext(options.Seed);
         var data = LoadAdult(ml, DataDirectory.Locate(ReferenceDatasets.AdultFile, options.DataDirectory, ReferenceDatasets.AdultHowToObtain));
