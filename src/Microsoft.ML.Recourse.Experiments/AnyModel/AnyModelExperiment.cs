@@ -46,22 +46,35 @@ internal static class AnyModelExperiment
         public IReadOnlyList<string>? Models { get; init; }
     }
 
-    /// <summary>The model kinds, in report order: name, trainer and whether exact methods are used.</summary>
-    public static readonly (string Id, string Name, Func<MLContext, IEstimator<ITransformer>> Trainer, bool Normalise, bool Exact)[] ModelKinds =
+    /// <summary>
+    /// The model kinds, in report order: id, name, trainer, whether the features are normalised, and for a search-only
+    /// kind the id of the exact kind whose fitted model it reuses (so that both explain the same rejected rows).
+    /// </summary>
+    public static readonly (string Id, string Name, Func<MLContext, IEstimator<ITransformer>> Trainer, bool Normalise, string? SearchOnlyOf)[] ModelKinds =
     [
-        ("lbfgs", "L-BFGS logistic regression", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, true),
-        ("fasttree", "FastTree 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, true),
-        ("lightgbm", "LightGbm (defaults)", ml => ml.BinaryClassification.Trainers.LightGbm(), false, true),
-        ("fastforest", "FastForest 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastForest(numberOfTrees: 100, numberOfLeaves: 20), false, true),
-        ("lbfgs-search", "L-BFGS logistic regression, search only", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, false),
-        ("fasttree-search", "FastTree 100 trees × 20 leaves, search only", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, false),
+        ("lbfgs", "L-BFGS logistic regression", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, null),
+        ("fasttree", "FastTree 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, null),
+        ("lightgbm", "LightGbm (defaults)", ml => ml.BinaryClassification.Trainers.LightGbm(), false, null),
+        ("fastforest", "FastForest 100 trees × 20 leaves", ml => ml.BinaryClassification.Trainers.FastForest(numberOfTrees: 100, numberOfLeaves: 20), false, null),
+        ("lbfgs-search", "L-BFGS logistic regression, search only", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), true, "lbfgs"),
+        ("fasttree-search", "FastTree 100 trees × 20 leaves, search only", ml => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20 }), false, "fasttree"),
     ];
 
-    public sealed record ModelResult(string Name, string Method, string? WhyNotExact, double TestAccuracy, int Rows, int Found, int Infeasible, int NotFound,
+    /// <summary>One model's figures; <see cref="RowCosts"/> holds the best cost per explained row (NaN where none was found).</summary>
+    public sealed record ModelResult(string Id, string Name, string Method, string? WhyNotExact, double TestAccuracy, int Rows, int Found, int Infeasible, int NotFound,
         int ProvedOptimal, int Options, int ValidOptions, double MeanCost, double MedianMilliseconds, double P95Milliseconds, double BatchedMillisecondsPerRow,
-        double TrainingSeconds);
+        double TrainingSeconds, IReadOnlyList<double> RowCosts, IReadOnlyList<ColumnRecourseStatus> RowStatuses);
 
-    public sealed record Result(Options Options, int TrainingRows, int TestRows, IReadOnlyList<ModelResult> Models, double Seconds);
+    /// <summary>
+    /// The search against the exact method on the same model and rows: rows each answered, the mean costs on the rows
+    /// both answered, and the rows where the search paid more or (a bug, if ever) less than the proved optimum, or found
+    /// recourse where the exact method proved there is none.
+    /// </summary>
+    public sealed record SearchAgainstExact(string SearchName, string ExactName, int Rows, int ExactFound, int SearchFound, int BothFound,
+        double ExactMeanCost, double SearchMeanCost, int SearchCostlier, int SearchCheaper, int SearchFoundWhereProvedInfeasible);
+
+    public sealed record Result(Options Options, int TrainingRows, int TestRows, IReadOnlyList<ModelResult> Models,
+        IReadOnlyList<SearchAgainstExact> Comparisons, double Seconds);
 
     public static Result Run(Options options, Action<string> log)
     {
@@ -78,16 +91,45 @@ internal static class AnyModelExperiment
         log($"adult: {trainingRows} training and {testRows} test rows");
         var actions = ColumnActionSet.FromJson(ActionsJson, "adult actions");
         var results = new List<ModelResult>();
+        var fitted = new Dictionary<string, (ITransformer Model, double Seconds)>();
         foreach (var kind in kinds)
         {
-            var training = Stopwatch.StartNew();
-            var model = Pipeline(ml, kind.Trainer(ml), kind.Normalise).Fit(train);
-            double trainingSeconds = training.Elapsed.TotalSeconds;
+            // A search-only kind reuses its exact twin's model: a second training could differ (the context's random
+            // state has moved on), and the comparison needs the same model and the same rejected rows.
+            string modelId = kind.SearchOnlyOf ?? kind.Id;
+            if (!fitted.TryGetValue(modelId, out var entry))
+            {
+                var training = Stopwatch.StartNew();
+                var trained = Pipeline(ml, kind.Trainer(ml), kind.Normalise).Fit(train);
+                fitted[modelId] = entry = (trained, training.Elapsed.TotalSeconds);
+            }
+            var model = entry.Model;
             double accuracy = ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(test)).Accuracy;
-            var recourse = ml.Recourse().ExplainModel(model, new ColumnRecourseEstimator.Options { Actions = actions, UseExactMethods = kind.Exact }).Fit(train);
-            results.Add(Measure(ml, kind.Name, model, recourse, test, options.Rows, accuracy, trainingSeconds, log));
+            var recourse = ml.Recourse().ExplainModel(model, new ColumnRecourseEstimator.Options { Actions = actions, UseExactMethods = kind.SearchOnlyOf is null }).Fit(train);
+            results.Add(Measure(kind.Id, kind.Name, model, recourse, test, options.Rows, accuracy, entry.Seconds, log));
         }
-        return new Result(options, trainingRows, testRows, results, watch.Elapsed.TotalSeconds);
+        var comparisons = new List<SearchAgainstExact>();
+        foreach (var kind in kinds.Where(k => k.SearchOnlyOf is not null))
+        {
+            var search = results.Single(r => r.Id == kind.Id);
+            if (results.FirstOrDefault(r => r.Id == kind.SearchOnlyOf) is { } exact)
+                comparisons.Add(Compare(search, exact));
+        }
+        return new Result(options, trainingRows, testRows, results, comparisons, watch.Elapsed.TotalSeconds);
+    }
+
+    internal static SearchAgainstExact Compare(ModelResult search, ModelResult exact)
+    {
+        if (search.Rows != exact.Rows)
+            throw new InvalidOperationException($"'{search.Name}' explained {search.Rows} rows and '{exact.Name}' {exact.Rows}; they must share the model and rows.");
+        var both = Enumerable.Range(0, search.Rows).Where(r => double.IsFinite(search.RowCosts[r]) && double.IsFinite(exact.RowCosts[r])).ToList();
+        static bool Above(double a, double b) => a > b + 1e-9 * (1 + Math.Abs(b));
+        return new SearchAgainstExact(search.Name, exact.Name, search.Rows, exact.Found, search.Found, both.Count,
+            both.Count == 0 ? double.NaN : both.Average(r => exact.RowCosts[r]),
+            both.Count == 0 ? double.NaN : both.Average(r => search.RowCosts[r]),
+            both.Count(r => Above(search.RowCosts[r], exact.RowCosts[r])),
+            both.Count(r => Above(exact.RowCosts[r], search.RowCosts[r])),
+            Enumerable.Range(0, search.Rows).Count(r => exact.RowStatuses[r] == ColumnRecourseStatus.Infeasible && search.RowStatuses[r] == ColumnRecourseStatus.Found));
     }
 
     internal static IEstimator<ITransformer> Pipeline(MLContext ml, IEstimator<ITransformer> trainer, bool normalise)
@@ -111,7 +153,7 @@ internal static class AnyModelExperiment
         return ml.Data.Cache(labelled);
     }
 
-    private static ModelResult Measure(MLContext ml, string name, ITransformer model, ColumnRecourseTransformer recourse, IDataView test, int count,
+    private static ModelResult Measure(string id, string name, ITransformer model, ColumnRecourseTransformer recourse, IDataView test, int count,
         double accuracy, double trainingSeconds, Action<string> log)
     {
         var space = recourse.Space;
@@ -155,10 +197,11 @@ internal static class AnyModelExperiment
         }
         var found = results.Where(r => r.Status == ColumnRecourseStatus.Found).ToList();
         seconds.Sort();
-        var result = new ModelResult(name, recourse.Method, recourse.WhyNotExact, accuracy, rejected.Count, found.Count,
+        var result = new ModelResult(id, name, recourse.Method, recourse.WhyNotExact, accuracy, rejected.Count, found.Count,
             results.Count(r => r.Status == ColumnRecourseStatus.Infeasible), results.Count(r => r.Status == ColumnRecourseStatus.NotFound),
             found.Count(r => r.IsOptimal), changed.Count, valid, found.Count == 0 ? double.NaN : found.Average(r => r.Best!.Cost),
-            1000 * Quantile(seconds, 0.5), 1000 * Quantile(seconds, 0.95), 1000 * batched, trainingSeconds);
+            1000 * Quantile(seconds, 0.5), 1000 * Quantile(seconds, 0.95), 1000 * batched, trainingSeconds,
+            results.Select(r => r.Status == ColumnRecourseStatus.Found ? r.Best!.Cost : double.NaN).ToArray(), results.Select(r => r.Status).ToArray());
         log(FormattableString.Invariant($"{name}: {result.Method}, {result.Found} found, {result.Infeasible} infeasible, {result.NotFound} not found of {result.Rows}; median {result.MedianMilliseconds:0.0} ms, p95 {result.P95Milliseconds:0.0} ms; {result.ValidOptions}/{result.Options} options valid"));
         return result;
     }

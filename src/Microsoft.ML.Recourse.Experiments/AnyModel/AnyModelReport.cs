@@ -26,6 +26,7 @@ internal static class AnyModelReport
             testRows = result.TestRows,
             models = result.Models.Select(m => new
             {
+                id = m.Id,
                 name = m.Name,
                 method = m.Method,
                 whyNotExact = m.WhyNotExact,
@@ -42,6 +43,20 @@ internal static class AnyModelReport
                 medianMillisecondsPerRow = m.MedianMilliseconds,
                 p95MillisecondsPerRow = m.P95Milliseconds,
                 batchedMillisecondsPerRow = m.BatchedMillisecondsPerRow,
+            }),
+            searchAgainstExact = result.Comparisons.Select(c => new
+            {
+                search = c.SearchName,
+                exact = c.ExactName,
+                rows = c.Rows,
+                exactFound = c.ExactFound,
+                searchFound = c.SearchFound,
+                bothFound = c.BothFound,
+                exactMeanCostOnBoth = double.IsFinite(c.ExactMeanCost) ? c.ExactMeanCost : (double?)null,
+                searchMeanCostOnBoth = double.IsFinite(c.SearchMeanCost) ? c.SearchMeanCost : (double?)null,
+                searchCostlier = c.SearchCostlier,
+                searchCheaper = c.SearchCheaper,
+                searchFoundWhereProvedInfeasible = c.SearchFoundWhereProvedInfeasible,
             }),
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n";
@@ -68,6 +83,19 @@ internal static class AnyModelReport
         text.Append("* **ms/row**: `median` and `p95` time one row at a time (`ExplainAll` on a one-row view: the model's scoring, the program or search, ");
         text.Append("and the check of every answer with the model); `batched` is all rows in one call divided by the number of rows.\n");
         text.Append("* Rows marked `search only` turn the exact methods off (`UseExactMethods = false`), to measure the black-box search on the same models.\n");
+        if (result.Comparisons.Count > 0)
+        {
+            text.Append("\n## The search against the exact methods, on the same model and rows\n\n");
+            text.Append("Mean costs are over the rows both answered (the table above averages each method over its own rows, so the search, which misses ");
+            text.Append("the harder rows, can look cheaper there). A cheaper search answer, or a search answer where the exact method proved there is none, would be a bug ");
+            text.Append("in the exact method.\n\n");
+            text.Append("| search | exact | exact found | search found | both | exact mean cost | search mean cost | search costlier | search cheaper | search found, exact proved none |\n");
+            text.Append("|---|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var c in result.Comparisons)
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {c.SearchName} | {c.ExactName} | {c.ExactFound}/{c.Rows} | {c.SearchFound}/{c.Rows} | {c.BothFound} | {F(c.ExactMeanCost, "0.000")} | {F(c.SearchMeanCost, "0.000")} | {c.SearchCostlier} | {c.SearchCheaper} | {c.SearchFoundWhereProvedInfeasible} |\n");
+            text.Append('\n');
+        }
         foreach (var m in result.Models.Where(m => m.WhyNotExact is not null))
             text.Append(CultureInfo.InvariantCulture, $"* {m.Name}: {m.WhyNotExact}.\n");
         return text.ToString();

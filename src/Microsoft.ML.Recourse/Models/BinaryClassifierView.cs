@@ -15,8 +15,10 @@ namespace Microsoft.ML.Recourse.Models;
 /// </remarks>
 public sealed class BinaryClassifierView
 {
-    internal BinaryClassifierView(IScorer scorer, double threshold, string featureColumnName, string description, double decisionMargin = 0)
+    internal BinaryClassifierView(IScorer scorer, double threshold, string featureColumnName, string description, double decisionMargin = 0,
+        IReadOnlyList<double>? boundaryThresholds = null)
     {
+        BoundaryThresholds = boundaryThresholds ?? [];
         Scorer = scorer;
         Threshold = threshold;
         FeatureColumnName = featureColumnName;
@@ -44,6 +46,11 @@ public sealed class BinaryClassifierView
     /// boundary (0 for the library's classifiers, which accept at g ≥ θ₀).
     /// </summary>
     public double DecisionMargin { get; }
+
+    // Thresholds on g below Threshold, in increasing order: the model's own boundary, then just above it by the float
+    // rounding of its score. For methods that check every answer with the model itself and solve a refused row again
+    // at the next one (Threshold last); answers at these thresholds are optimal up to that rounding.
+    internal IReadOnlyList<double> BoundaryThresholds { get; }
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant($"{Description}: {FeatureCount} features in '{FeatureColumnName}', θ₀ = {Threshold:G6}");

@@ -44,10 +44,15 @@ internal static class MlNetLinearClassifiers
             : (1.0, -threshold, calibrator is null ? "uncalibrated: g = σ(score − threshold)" : $"{calibrator.GetType().Name} calibrator: g = σ(score − threshold)");
         var scorer = new LogisticRegressionModelParameters(weights.Select(w => a * w).ToArray(), a * bias + c);
         double theta = ScorerModelParameters.Sigmoid(a * (threshold + margin) + c);
+        // ML.NET sums d float products: on features of order 1 its rounding moves a score by at most about
+        // (d + 3)·2⁻²⁴·(1 + |b| + Σ|wⱼ|), far less than the margin above.
+        double rounding = (d + 3) * Math.ScaleB(1, -24) * (1 + Math.Abs(bias) + norm1);
+        double[] boundaryThetas = [ScorerModelParameters.Sigmoid(a * threshold + c), ScorerModelParameters.Sigmoid(a * (threshold + rounding) + c)];
         Contracts.Check(theta > 0 && theta < 1, FormattableString.Invariant(
             $"The model's decision threshold (score {threshold:G6}) maps to g = {theta:G6}, outside (0, 1): the classifier accepts every row or none."));
         return new BinaryClassifierView(scorer, theta, predictor.FeatureColumnName,
-            FormattableString.Invariant($"ML.NET {linear.GetType().Name} ({how}, predicted positive when score > {threshold:G6})"), margin);
+            FormattableString.Invariant($"ML.NET {linear.GetType().Name} ({how}, predicted positive when score > {threshold:G6})"), margin,
+            boundaryThetas);
     }
 
     /// <summary>

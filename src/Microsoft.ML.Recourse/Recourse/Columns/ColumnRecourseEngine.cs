@@ -10,6 +10,15 @@ internal interface IExactColumnMethod
 {
     string Name { get; }
 
+    /// <summary>
+    /// Gets the same method with a target further above the model's boundary, for rows whose answer the model's own float
+    /// arithmetic rejects, or <see langword="null"/> when there is none.
+    /// </summary>
+    IExactColumnMethod? Safer { get; }
+
+    /// <summary>Gets whether this method's optimum is the model's optimum up to the float rounding of the model's score.</summary>
+    bool OptimalWithinRounding { get; }
+
     (ColumnRecourseStatus Status, bool IsOptimal, List<object?[]> Options, string? Message) Solve(object?[] row, ReadOnlySpan<double> features,
         int optionCount, CancellationToken cancellationToken);
 }
@@ -95,7 +104,10 @@ internal sealed class ColumnRecourseEngine
                 if (map is null)
                     why = reason;
                 else if (classifier.Scorer is LogisticRegressionModelParameters logistic)
-                    exact = new LinearColumnRecourse(map, logistic.Weights, logistic.Bias, Math.Log(classifier.Threshold / (1 - classifier.Threshold)), solver);
+                {
+                    var targets = classifier.BoundaryThresholds.Select(t => (Logit(t), true)).Append((Logit(classifier.Threshold), false)).ToArray();
+                    exact = new LinearColumnRecourse(map, logistic.Weights, logistic.Bias, targets[0].Item1, solver, targets[1..]);
+                }
                 else if (TreeColumnRecourse.TryCreate(map, ((Trees.TreeEnsembleScorer)classifier.Scorer).Model, classifier.DecisionMargin, treeTimeLimitSeconds, out reason) is { } trees)
                     exact = trees;
                 else
@@ -106,6 +118,8 @@ internal sealed class ColumnRecourseEngine
         Contracts.Check(search is not null, $"No method applies to this model: {why}.");
         return new ColumnRecourseEngine(decision, space, null, null, search, BlackBoxRecourseSearch.MethodName, why);
     }
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
 
     /// <summary>Recourse for every row, in order.</summary>
     public ColumnRecourseResult[] Explain(IReadOnlyList<object?[]> rows, int optionCount, CancellationToken cancellationToken = default)
@@ -137,16 +151,32 @@ internal sealed class ColumnRecourseEngine
     private void ExplainExactly(IReadOnlyList<object?[]> rows, List<int> rejected, (bool Accepted, double Score)[] before, int optionCount,
         ColumnRecourseResult?[] results, CancellationToken cancellationToken)
     {
+        // The model's float arithmetic can refuse an answer that sits at its boundary in exact arithmetic: such rows are
+        // solved again with the next safer target.
+        var method = _exact!;
+        var pending = rejected;
+        while (true)
+        {
+            pending = SolveAndCheck(method, rows, pending, before, optionCount, results, cancellationToken);
+            if (pending.Count == 0 || method.Safer is null) break;
+            method = method.Safer;
+        }
+    }
+
+    // Solves the rows with one method and checks every option with the model in one pass. An option the model rejects
+    // is dropped; rows left with none are returned (unanswered) for a safer method or the search.
+    private List<int> SolveAndCheck(IExactColumnMethod method, IReadOnlyList<object?[]> rows, List<int> rejected, (bool Accepted, double Score)[] before,
+        int optionCount, ColumnRecourseResult?[] results, CancellationToken cancellationToken)
+    {
         var features = _map!.Features(rejected.Select(r => rows[r]).ToArray());
         int d = _map.FeatureCount;
         var solved = new (ColumnRecourseStatus Status, bool IsOptimal, List<object?[]> Options, string? Message)[rejected.Count];
         Parallel.For(0, rejected.Count, new ParallelOptions { CancellationToken = cancellationToken },
-            k => solved[k] = _exact!.Solve(rows[rejected[k]], features.AsSpan(k * d, d), optionCount, cancellationToken));
+            k => solved[k] = method.Solve(rows[rejected[k]], features.AsSpan(k * d, d), optionCount, cancellationToken));
 
-        // Every option goes through the model in one pass; an option it rejects is a bug in the compiled form, so the
-        // row goes to the search instead (and the log says so).
         var all = solved.SelectMany(s => s.Options).ToList();
         var after = Decision.Decide(all);
+        var refused = new List<int>();
         int at = 0;
         for (int k = 0; k < rejected.Count; k++)
         {
@@ -164,12 +194,22 @@ internal sealed class ColumnRecourseEngine
                 }
                 options.Add(Option(rows[r], option, score));
             }
-            if (broken && options.Count == 0 && _search is not null) continue;
+            // At a safer target "infeasible" only means no answer clears it; the row had one at the boundary.
+            if (s.Status == ColumnRecourseStatus.Infeasible && !ReferenceEquals(method, _exact))
+                (broken, s) = (true, (ColumnRecourseStatus.Found, false, [], null));
+            if (broken && (method.Safer is not null || (options.Count == 0 && _search is not null)))
+            {
+                refused.Add(r);
+                continue;
+            }
             results[r] = s.Status == ColumnRecourseStatus.Found && options.Count == 0
                 ? new ColumnRecourseResult(ColumnRecourseStatus.NotFound, Method, false, before[r].Score, [], "the model rejected every exact answer after rounding to its column types")
-                : new ColumnRecourseResult(s.Status, Method, s.IsOptimal && !broken, before[r].Score,
-                    options.OrderBy(o => o.Cost).ToArray(), s.Message);
+                : new ColumnRecourseResult(s.Status, Method, s.IsOptimal && !broken && method.OptimalWithinRounding, before[r].Score,
+                    options.OrderBy(o => o.Cost).ToArray(), s.Status == ColumnRecourseStatus.Found && !method.OptimalWithinRounding
+                        ? "the model's float arithmetic rejected the answers at its decision boundary; this one keeps a margin above it, so a cheaper one may exist"
+                        : s.Message);
         }
+        return refused;
     }
 
     /// <summary>One option: the changed columns of <paramref name="to"/>, its cost and the model's score.</summary>

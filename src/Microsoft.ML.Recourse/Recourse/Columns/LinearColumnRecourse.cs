@@ -31,14 +31,33 @@ internal sealed class LinearColumnRecourse : IExactColumnMethod
     /// <param name="bias">The logit's bias.</param>
     /// <param name="targetLogit">The logit a row must reach to be accepted (the model's own boundary plus its margin).</param>
     /// <param name="solver">The mixed-integer solver.</param>
-    public LinearColumnRecourse(ColumnFeatureMap map, IReadOnlyList<double> weights, double bias, double targetLogit, ILinearProgramSolver solver)
+    /// <param name="saferTargets">Higher targets, in increasing order, for rows whose answer the model rejects, each
+    /// with whether its optimum is still the model's optimum up to the float rounding of its score.</param>
+    public LinearColumnRecourse(ColumnFeatureMap map, IReadOnlyList<double> weights, double bias, double targetLogit, ILinearProgramSolver solver,
+        IReadOnlyList<(double TargetLogit, bool OptimalWithinRounding)>? saferTargets = null)
+        : this(map, weights.ToArray(), bias, targetLogit, true, solver, saferTargets ?? [])
+    {
+    }
+
+    private LinearColumnRecourse(ColumnFeatureMap map, double[] weights, double bias, double targetLogit, bool optimalWithinRounding,
+        ILinearProgramSolver solver, IReadOnlyList<(double TargetLogit, bool OptimalWithinRounding)> saferTargets)
     {
         _map = map;
-        _weights = weights.ToArray();
+        _weights = weights;
         _bias = bias;
         _targetLogit = targetLogit;
         _solver = solver;
+        OptimalWithinRounding = optimalWithinRounding;
+        var higher = saferTargets.SkipWhile(t => t.TargetLogit <= targetLogit).ToArray();
+        Safer = higher.Length == 0 ? null
+            : new LinearColumnRecourse(map, weights, bias, higher[0].TargetLogit, higher[0].OptimalWithinRounding, solver, higher[1..]);
     }
+
+    /// <inheritdoc/>
+    public IExactColumnMethod? Safer { get; }
+
+    /// <inheritdoc/>
+    public bool OptimalWithinRounding { get; }
 
     private ColumnActionSpace Space => _map.Space;
 

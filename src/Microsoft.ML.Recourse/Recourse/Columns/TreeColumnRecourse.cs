@@ -18,6 +18,12 @@ internal sealed class TreeColumnRecourse : IExactColumnMethod
 
     public string Name => MethodName;
 
+    /// <inheritdoc/>
+    public IExactColumnMethod? Safer => null;
+
+    /// <inheritdoc/>
+    public bool OptimalWithinRounding => true;
+
     private readonly ColumnFeatureMap _map;
     private readonly TreeEnsembleRecourse _solver;
     private readonly double _scoreThreshold;
