@@ -216,6 +216,43 @@ public class BlackBoxSearchTests
         ((double)prediction.Probability).Should().BeApproximately(found.Result.Best!.ScoreAfter, 1e-6);
     }
 
+    // The free text is immutable, so the exact program may still answer (the text only sets the row's own features);
+    // with exact methods off the search answers. Either way the loaded model accepts every option.
+    [Theory]
+    [InlineData(true, "linear-mip")]
+    [InlineData(false, "search")]
+    public void ExplainModel_SavedAndLoadedFeaturizeTextPipeline_TheLoadedModelAcceptsEveryOption(bool useExactMethods, string method)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Applicants(600, seed: 3));
+        string path = Path.Combine(Path.GetTempPath(), $"recourse-text-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(TextPipeline(ml, data), ml.Data.LoadFromEnumerable(Array.Empty<ApplicantInput>()).Schema, path);
+        var other = new MLContext(seed: 2);
+        var loaded = other.Model.Load(path, out _);
+        File.Delete(path);
+
+        var recourse = other.Recourse().ExplainModel(loaded, new ColumnRecourseEstimator.Options
+        {
+            Actions = Actions, OptionCount = 2, UseExactMethods = useExactMethods,
+        }).Fit(data);
+        var people = ml.Data.LoadFromEnumerable(Applicants(60, seed: 4));
+        var results = recourse.ExplainAll(people);
+
+        recourse.Method.Should().Be(method, recourse.WhyNotExact);
+        var rows = RawRows.Read(people, recourse.Space.RawColumns);
+        int checkedOptions = 0;
+        for (int r = 0; r < rows.Count; r++)
+            foreach (var option in results[r].Options)
+            {
+                var changed = (object?[])rows[r].Clone();
+                foreach (var change in option.Changes) changed[recourse.Space.Find(change.Column)!.Index] = change.To;
+                recourse.Space.Allows(rows[r], changed, out string reason).Should().BeTrue(reason);
+                ColumnRecourseTests.Accepted(loaded, recourse.Space, changed).Should().BeTrue($"row {r}: {option}");
+                checkedOptions++;
+            }
+        checkedOptions.Should().BeGreaterThan(10);
+    }
+
     [Theory]
     [InlineData("FastTree")]
     [InlineData("LightGbm")]

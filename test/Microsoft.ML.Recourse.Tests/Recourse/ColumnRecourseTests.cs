@@ -117,6 +117,46 @@ public class ColumnRecourseTests
         checkedOptions.Should().BeGreaterThan(20);
     }
 
+    // The Model Builder path: the pipeline saved as a zip, loaded by another context, explained and checked by the loaded
+    // model; the answers are those of the model before saving.
+    [Theory]
+    [InlineData("lbfgs", "linear-mip")]
+    [InlineData("fasttree", "trees-cp-sat")]
+    [InlineData("lightgbm", "trees-cp-sat")]
+    public void Saved_and_loaded_pipeline_gets_the_same_answers_and_the_loaded_model_accepts_them(string trainer, string method)
+    {
+        var (ml, train, test, model) = Fitted(trainer: trainer);
+        string path = Path.Combine(Path.GetTempPath(), $"recourse-saved-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(model, train.Schema, path);
+        var other = new MLContext(seed: 11);
+        var loaded = other.Model.Load(path, out var inputSchema);
+        File.Delete(path);
+        inputSchema.Select(c => c.Name).Should().Contain(["Age", "Hours", "Income", "Education", "Sex"]);
+
+        var fromLoaded = other.Recourse().ExplainModel(loaded, Actions, optionCount: 2).Fit(train);
+        var fromMemory = ml.Recourse().ExplainModel(model, Actions, optionCount: 2).Fit(train);
+        fromLoaded.Method.Should().Be(method, fromLoaded.WhyNotExact);
+
+        var rows = RawRows.Read(test, fromLoaded.Space.RawColumns);
+        var loadedResults = fromLoaded.ExplainAll(test);
+        var memoryResults = fromMemory.ExplainAll(test);
+        loadedResults.Select(r => r.Status).Should().Equal(memoryResults.Select(r => r.Status));
+        int checkedOptions = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if (loadedResults[r].Status != ColumnRecourseStatus.Found) continue;
+            loadedResults[r].Best!.Cost.Should().BeApproximately(memoryResults[r].Best!.Cost, 1e-9, $"row {r}");
+            foreach (var option in loadedResults[r].Options)
+            {
+                var changed = Apply(rows[r], fromLoaded.Space, option);
+                fromLoaded.Space.Allows(rows[r], changed, out string reason).Should().BeTrue(reason);
+                Accepted(loaded, fromLoaded.Space, RoundTrip(fromLoaded.Space, changed)).Should().BeTrue($"row {r}: {option}");
+                checkedOptions++;
+            }
+        }
+        checkedOptions.Should().BeGreaterThan(20);
+    }
+
     [Theory]
     [InlineData("lbfgs", ColumnCostFunction.ScaledL1)]
     [InlineData("lbfgs", ColumnCostFunction.ChangedColumns)]
