@@ -74,7 +74,7 @@ internal static class AnyModelExperiment
         double ExactMeanCost, double SearchMeanCost, int SearchCostlier, int SearchCheaper, int SearchFoundWhereProvedInfeasible);
 
     public sealed record Result(Options Options, int TrainingRows, int TestRows, IReadOnlyList<ModelResult> Models,
-        IReadOnlyList<SearchAgainstExact> Comparisons, double Seconds);
+        IReadOnlyList<SearchAgainstExact> Comparisons, double Seconds, double? LoadAtStart, double? LoadAtEnd);
 
     public static Result Run(Options options, Action<string> log)
     {
@@ -82,6 +82,7 @@ internal static class AnyModelExperiment
         var kinds = options.Models is null ? ModelKinds : options.Models.Select(id => ModelKinds.FirstOrDefault(k => k.Id == id) is { Id: not null } kind
             ? kind : throw new ArgumentOutOfRangeException(nameof(options), $"Unknown model '{id}'; the models are: {string.Join(", ", ModelKinds.Select(k => k.Id))}.")).ToArray();
         var watch = Stopwatch.StartNew();
+        double? loadAtStart = MachineLoad.OneMinuteAverage();
         var ml = new MLContext(options.Seed);
         var data = LoadAdult(ml, DataDirectory.Locate(ReferenceDatasets.AdultFile, options.DataDirectory, ReferenceDatasets.AdultHowToObtain));
         var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: options.Seed);
@@ -115,7 +116,7 @@ internal static class AnyModelExperiment
             if (results.FirstOrDefault(r => r.Id == kind.SearchOnlyOf) is { } exact)
                 comparisons.Add(Compare(search, exact));
         }
-        return new Result(options, trainingRows, testRows, results, comparisons, watch.Elapsed.TotalSeconds);
+        return new Result(options, trainingRows, testRows, results, comparisons, watch.Elapsed.TotalSeconds, loadAtStart, MachineLoad.OneMinuteAverage());
     }
 
     internal static SearchAgainstExact Compare(ModelResult search, ModelResult exact)
