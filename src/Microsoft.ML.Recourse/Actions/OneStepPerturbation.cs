@@ -77,6 +77,7 @@ internal sealed class OneStepPerturbation
     // The closed form of PerturbationPolytope.Minimize for a product of intervals, with the same boxes and checks.
     private LinearProgramStatus MinimizeSeparable(ReadOnlySpan<double> x, ReadOnlySpan<double> gradient, Span<double> delta)
     {
+        var boxes = ActionSet.Boxes;
         for (int j = 0; j < x.Length; j++)
         {
             double c = _sign * gradient[j];
@@ -91,8 +92,7 @@ internal sealed class OneStepPerturbation
                 delta[j] = 0;
                 continue;
             }
-            var (lower, upper) = PerturbationPolytope.Box(ActionSet, j, x[j]);
-            double end = c > 0 ? lower : upper;
+            double end = c > 0 ? boxes[j].Lower(x[j]) : boxes[j].Upper(x[j]);
             if (double.IsInfinity(end))
             {
                 delta.Clear();
