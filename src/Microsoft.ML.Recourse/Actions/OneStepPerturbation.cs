@@ -20,11 +20,18 @@ internal sealed class OneStepPerturbation
         Contracts.CheckParam(Enum.IsDefined(direction), nameof(direction), $"Unknown perturbation direction {direction}.");
         Direction = direction;
         _sign = direction == PerturbationDirection.Recourse ? -1 : 1;
+        StepsPassTheGate = actionSet.IsSeparable && actionSet.Actions.All(a => !a.HasGrid);
     }
 
     public ActionSet ActionSet { get; }
 
     public PerturbationDirection Direction { get; }
+
+    /// <summary>
+    /// Gets whether every optimal δ* of <see cref="MinimizeBatch"/> passes the Δ gate by construction: on a product of
+    /// boxes without grids each δⱼ is 0 or an end of its box, both inside it, so the gate's check can be skipped.
+    /// </summary>
+    public bool StepsPassTheGate { get; }
 
     /// <summary>Writes the objective c = −∇ₓg (<see cref="PerturbationDirection.Recourse"/>) or +∇ₓg (<see cref="PerturbationDirection.ReferenceCode"/>).</summary>
     public void Objective(ReadOnlySpan<double> gradient, Span<double> objective)

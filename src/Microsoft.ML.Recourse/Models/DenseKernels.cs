@@ -117,18 +117,39 @@ internal static class DenseKernels
                 SparseRow1(ref Unsafe.Add(ref v, (nint)p * qCount), ref Unsafe.Add(ref ix, (nint)p * stride), counts[p], ref r, n, j, ref Unsafe.Add(ref c, (nint)p * n));
         for (; j < n; j++)
         {
-            for (int p = 0; p < pCount; p++)
+            // Scalar chains are latency-bound (the output layer has n = 1): four rows' chains run interleaved.
+            int p = 0;
+            for (; p <= pCount - 4; p += 4)
             {
-                double sum = 0;
-                for (int t = 0; t < counts[p]; t++)
+                int common = Math.Min(Math.Min(counts[p], counts[p + 1]), Math.Min(counts[p + 2], counts[p + 3]));
+                ref double v0 = ref Unsafe.Add(ref v, (nint)p * qCount);
+                ref int i0 = ref Unsafe.Add(ref ix, (nint)p * stride);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int t = 0; t < common; t++)
                 {
-                    int q = Unsafe.Add(ref ix, (nint)p * stride + t);
-                    sum = Math.FusedMultiplyAdd(Unsafe.Add(ref v, (nint)p * qCount + t), Unsafe.Add(ref r, (nint)q * n + j), sum);
+                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, t) * n + j), s0);
+                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, stride + t) * n + j), s1);
+                    s2 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, 2 * qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, 2 * stride + t) * n + j), s2);
+                    s3 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, 3 * qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, 3 * stride + t) * n + j), s3);
                 }
-                ref double dst = ref Unsafe.Add(ref c, (nint)p * n + j);
-                dst += sum;
+                Unsafe.Add(ref c, (nint)p * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p, common, counts[p], ref r, n, j, s0);
+                Unsafe.Add(ref c, (nint)(p + 1) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 1, common, counts[p + 1], ref r, n, j, s1);
+                Unsafe.Add(ref c, (nint)(p + 2) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 2, common, counts[p + 2], ref r, n, j, s2);
+                Unsafe.Add(ref c, (nint)(p + 3) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 3, common, counts[p + 3], ref r, n, j, s3);
             }
+            for (; p < pCount; p++)
+                Unsafe.Add(ref c, (nint)p * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p, 0, counts[p], ref r, n, j, 0);
         }
+    }
+
+    // Continues row p's chain of column j from term t = start with the partial sum so far.
+    private static double SparseDotFrom(ref double values, ref int indices, int qCount, int stride, int p, int start, int count, ref double r, int n, int j, double sum)
+    {
+        ref double vp = ref Unsafe.Add(ref values, (nint)p * qCount);
+        ref int ip = ref Unsafe.Add(ref indices, (nint)p * stride);
+        for (int t = start; t < count; t++)
+            sum = Math.FusedMultiplyAdd(Unsafe.Add(ref vp, t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref ip, t) * n + j), sum);
+        return sum;
     }
 
     /// <summary>The scratch integers <see cref="MultiplyAddSkippingZeros"/> and <see cref="MultiplyTransposedWherePositive"/> need.</summary>

@@ -116,7 +116,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         CheckFinite(rows, first, actionSet);
         model.ScoreAndInputGradientBatch(rows, scores, gradients);
         perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
-        // The Δ gate row by row; the x + δ* it lets through are scored together.
+        // The Δ gate row by row (skipped where δ* passes it by construction); the x + δ* it lets through are scored together.
         int passed = 0;
         for (int r = 0; r < count; r++)
         {
@@ -128,7 +128,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
                 continue;
             }
             var delta = deltas.Slice(r * d, d);
-            if (RecourseGate.FindViolation(actionSet, x, delta) is { } violation)
+            if (!perturbation.StepsPassTheGate && RecourseGate.FindViolation(actionSet, x, delta) is { } violation)
             {
                 results[row] = RecourseGate.Rejected(GeneratorName, row, scores[r], violation);
                 continue;
