@@ -16,10 +16,13 @@ internal sealed class AdultWorkload
 {
     private const int TrainingRows = 26_048, ValidationRows = 6_012;
 
-    private AdultWorkload(string source, IDataView train, IDataView validation, ActionSet actions)
-        => (Source, Train, Validation, Actions) = (source, train, validation, actions);
+    private AdultWorkload(string source, bool isSynthetic, IDataView train, IDataView validation, ActionSet actions)
+        => (Source, IsSynthetic, Train, Validation, Actions) = (source, isSynthetic, train, validation, actions);
 
     public string Source { get; }
+
+    /// <summary>Gets whether the adult file was missing and the rows are synthetic.</summary>
+    public bool IsSynthetic { get; }
 
     public IDataView Train { get; }
 
@@ -33,7 +36,7 @@ internal sealed class AdultWorkload
         try
         {
             var adult = new MLContext(0).Recourse().Datasets.Adult(splitSeed: 0);
-            workload = new AdultWorkload($"real adult data ({adult})", adult.TrainSet, adult.ValidationSet,
+            workload = new AdultWorkload($"real adult data ({adult})", isSynthetic: false, adult.TrainSet, adult.ValidationSet,
                 ActionSet.FromFeatures(adult.Features, adult.MaximumChange));
         }
         catch (FileNotFoundException)
@@ -77,7 +80,7 @@ internal sealed class AdultWorkload
             }
             return new InMemoryDataView.Builder().AddVector(DefaultColumnNames.Features, names.Length, x.SelectMany(r => r).ToArray(), names).AddScalar(DefaultColumnNames.Label, y).Build();
         }
-        return new AdultWorkload($"synthetic rows of adult's shape ({TrainingRows} / {ValidationRows} rows, 9 features; the adult file was not found)",
+        return new AdultWorkload($"synthetic rows of adult's shape ({TrainingRows} / {ValidationRows} rows, 9 features; the adult file was not found)", isSynthetic: true,
             Rows(TrainingRows), Rows(ValidationRows), ActionSet.FromFeatures(features, RecourseDataset.DefaultMaximumChange));
     }
 }

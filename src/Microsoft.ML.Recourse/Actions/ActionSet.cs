@@ -42,6 +42,7 @@ public sealed class ActionSet
                 groupOf[j] = g;
         GroupOf = groupOf;
         CostPerUnitChange = actions.Select(a => a.CostWeight / a.StandardScale).ToArray();
+        Boxes = features.Select((f, j) => new FeatureBox(f, actions[j], isIndicator: groupOf[j] >= 0)).ToArray();
     }
 
     /// <summary>Gets the features, in the order of the <c>Features</c> vector.</summary>
@@ -71,6 +72,9 @@ public sealed class ActionSet
     internal IReadOnlyList<bool> HasOwnMaximumChange { get; }
 
     internal IReadOnlyList<int> GroupOf { get; }
+
+    /// <summary>Each feature's box in Δ(x), compiled once for all rows.</summary>
+    internal FeatureBox[] Boxes { get; }
 
     internal IReadOnlyList<CompiledConstraint> CompiledConstraints => _compiledConstraints;
 

@@ -20,11 +20,18 @@ internal sealed class OneStepPerturbation
         Contracts.CheckParam(Enum.IsDefined(direction), nameof(direction), $"Unknown perturbation direction {direction}.");
         Direction = direction;
         _sign = direction == PerturbationDirection.Recourse ? -1 : 1;
+        StepsPassTheGate = actionSet.IsSeparable && actionSet.Actions.All(a => !a.HasGrid);
     }
 
     public ActionSet ActionSet { get; }
 
     public PerturbationDirection Direction { get; }
+
+    /// <summary>
+    /// Gets whether every optimal δ* of <see cref="MinimizeBatch"/> passes the Δ gate by construction: on a product of
+    /// boxes without grids each δⱼ is 0 or an end of its box, both inside it, so the gate's check can be skipped.
+    /// </summary>
+    public bool StepsPassTheGate { get; }
 
     /// <summary>Writes the objective c = −∇ₓg (<see cref="PerturbationDirection.Recourse"/>) or +∇ₓg (<see cref="PerturbationDirection.ReferenceCode"/>).</summary>
     public void Objective(ReadOnlySpan<double> gradient, Span<double> objective)
@@ -77,6 +84,7 @@ internal sealed class OneStepPerturbation
     // The closed form of PerturbationPolytope.Minimize for a product of intervals, with the same boxes and checks.
     private LinearProgramStatus MinimizeSeparable(ReadOnlySpan<double> x, ReadOnlySpan<double> gradient, Span<double> delta)
     {
+        var boxes = ActionSet.Boxes;
         for (int j = 0; j < x.Length; j++)
         {
             double c = _sign * gradient[j];
@@ -91,8 +99,7 @@ internal sealed class OneStepPerturbation
                 delta[j] = 0;
                 continue;
             }
-            var (lower, upper) = PerturbationPolytope.Box(ActionSet, j, x[j]);
-            double end = c > 0 ? lower : upper;
+            double end = c > 0 ? boxes[j].Lower(x[j]) : boxes[j].Upper(x[j]);
             if (double.IsInfinity(end))
             {
                 delta.Clear();

@@ -81,7 +81,7 @@ public sealed class PerturbationPolytope
         var lower = new double[x.Length];
         var upper = new double[x.Length];
         for (int j = 0; j < x.Length; j++)
-            (lower[j], upper[j]) = Box(set, j, x[j]);
+            (lower[j], upper[j]) = set.Boxes[j].At(x[j]);
 
         var rows = new LinearConstraint[set.CompiledConstraints.Count];
         for (int r = 0; r < rows.Length; r++)
@@ -93,43 +93,6 @@ public sealed class PerturbationPolytope
     }
 
     private static string RowName(int? rowIndex) => rowIndex is int i ? $"row {i}" : "the row";
-
-    internal static (double Lower, double Upper) Box(ActionSet set, int j, double x)
-    {
-        var action = set.Actions[j];
-        var feature = set.Features[j];
-        double lo, hi;
-        if (set.GroupOf[j] >= 0)
-        {
-            // An indicator moves between 0 and 1; the maximum change does not apply to it.
-            (lo, hi) = (-x, 1 - x);
-        }
-        else
-        {
-            double m = action.MaximumChange * action.StandardScale;
-            lo = Math.Max(-m, feature.FromOriginal(action.LowerBound) - x);
-            hi = Math.Min(m, feature.FromOriginal(action.UpperBound) - x);
-            // A bound limits where a change may lead; it never forces one, so 0 stays in the box.
-            lo = Math.Min(lo, 0);
-            hi = Math.Max(hi, 0);
-        }
-        switch (action.Actionability)
-        {
-            case FeatureActionability.Immutable: return (0, 0);
-            case FeatureActionability.IncreaseOnly: lo = 0; break;
-            case FeatureActionability.DecreaseOnly: hi = 0; break;
-        }
-        if (action.GridStep is double step)
-        {
-            // Tighten to the outermost grid points inside the box, so box vertices are allowed values.
-            double current = feature.ToOriginal(x);
-            double top = action.GridOrigin + step * Math.Floor((feature.ToOriginal(x + hi) - action.GridOrigin) / step + 1e-9);
-            double bottom = action.GridOrigin + step * Math.Ceiling((feature.ToOriginal(x + lo) - action.GridOrigin) / step - 1e-9);
-            hi = hi > 0 && top > current ? feature.FromOriginal(top) - x : 0;
-            lo = lo < 0 && bottom < current ? feature.FromOriginal(bottom) - x : 0;
-        }
-        return (lo, hi);
-    }
 
     /// <summary>Returns whether <paramref name="delta"/> lies in Δ(x): boxes, grids, one-hot validity of x + δ and general rows.</summary>
     /// <param name="delta">The change in model units, one value per feature.</param>
@@ -150,18 +113,15 @@ public sealed class PerturbationPolytope
         for (int j = 0; j < delta.Length; j++)
         {
             double d = delta[j];
-            if (!double.IsFinite(d))
-                return Invariant($"feature '{features[j].Name}': δ = {d} is not finite.");
-            if (d < _lower[j] - Slack(_lower[j], tolerance) || d > _upper[j] + Slack(_upper[j], tolerance))
-                return Invariant($"feature '{features[j].Name}': δ = {d:R} lies outside its box [{_lower[j]:R}, {_upper[j]:R}] ({BoxReason(j)}).");
-            var action = ActionSet.Actions[j];
-            if (checkDiscrete && action.GridStep is double step && Math.Abs(d) > Slack(0, tolerance))
+            switch (CheckFeature(ActionSet, j, _x[j], d, _lower[j], _upper[j], tolerance, checkDiscrete))
             {
-                double value = _x[j] + d;
-                double original = features[j].ToOriginal(value);
-                double nearest = action.GridOrigin + step * Math.Round((original - action.GridOrigin) / step);
-                if (Math.Abs(features[j].FromOriginal(nearest) - value) > Slack(value, tolerance))
-                    return Invariant($"feature '{features[j].Name}': the new value {original:R} is not on its grid {action.GridOrigin:R} + k·{step:R}.");
+                case FeatureCheck.NotFinite:
+                    return Invariant($"feature '{features[j].Name}': δ = {d} is not finite.");
+                case FeatureCheck.OutsideBox:
+                    return Invariant($"feature '{features[j].Name}': δ = {d:R} lies outside its box [{_lower[j]:R}, {_upper[j]:R}] ({BoxReason(j)}).");
+                case FeatureCheck.OffGrid:
+                    var action = ActionSet.Actions[j];
+                    return Invariant($"feature '{features[j].Name}': the new value {features[j].ToOriginal(_x[j] + d):R} is not on its grid {action.GridOrigin:R} + k·{action.GridStep!.Value:R}.");
             }
         }
         var moved = new double[_x.Length];
@@ -189,6 +149,43 @@ public sealed class PerturbationPolytope
                 return Invariant($"constraint '{ActionSet.LinearConstraints[r].Name}': A·δ = {activity:R} is below {row.Lower:R}, its lower bound for this row.");
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="delta"/> lies in Δ(<paramref name="x"/>) of a separable action set, checked feature by
+    /// feature on the compiled boxes without compiling Δ(x): the same answer as <see cref="FindViolation(ReadOnlySpan{double}, double)"/>
+    /// with the default tolerance, for the rows the Δ gate sees every time. <see langword="false"/> also when the set is not
+    /// separable or x or δ is malformed: compile Δ(x) then, for the message or the exception.
+    /// </summary>
+    internal static bool SeparableContains(ActionSet set, ReadOnlySpan<double> x, ReadOnlySpan<double> delta)
+    {
+        if (!set.IsSeparable || x.Length != set.FeatureCount || delta.Length != set.FeatureCount) return false;
+        var boxes = set.Boxes;
+        for (int j = 0; j < x.Length; j++)
+        {
+            if (!double.IsFinite(x[j])) return false;
+            var (lower, upper) = boxes[j].At(x[j]);
+            if (CheckFeature(set, j, x[j], delta[j], lower, upper, DefaultTolerance, checkDiscrete: true) != FeatureCheck.Inside) return false;
+        }
+        return true;
+    }
+
+    private static FeatureCheck CheckFeature(ActionSet set, int j, double x, double d, double lower, double upper, double tolerance, bool checkDiscrete)
+    {
+        if (!double.IsFinite(d))
+            return FeatureCheck.NotFinite;
+        if (d < lower - Slack(lower, tolerance) || d > upper + Slack(upper, tolerance))
+            return FeatureCheck.OutsideBox;
+        var action = set.Actions[j];
+        if (checkDiscrete && action.GridStep is double step && Math.Abs(d) > Slack(0, tolerance))
+        {
+            var feature = set.Features[j];
+            double value = x + d;
+            double nearest = action.GridOrigin + step * Math.Round((feature.ToOriginal(value) - action.GridOrigin) / step);
+            if (Math.Abs(feature.FromOriginal(nearest) - value) > Slack(value, tolerance))
+                return FeatureCheck.OffGrid;
+        }
+        return FeatureCheck.Inside;
     }
 
     /// <summary>Returns the cost Σ wⱼ |δⱼ| / sⱼ of a change (see <see cref="ActionSet.Cost"/>).</summary>
@@ -316,4 +313,13 @@ public sealed class PerturbationPolytope
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}
+
+/// <summary>How one coordinate of δ stands against its box and grid.</summary>
+internal enum FeatureCheck
+{
+    Inside,
+    NotFinite,
+    OutsideBox,
+    OffGrid,
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Microsoft.ML.Recourse.Models;
 
@@ -74,6 +75,240 @@ internal static class DenseKernels
             for (int k = 0; k < kCount; k++)
                 Unsafe.Add(ref rc, (nint)m * kCount + k) = Dot(ref Unsafe.Add(ref ra, (nint)m * n), ref Unsafe.Add(ref rb, (nint)k * n), n);
         }
+    }
+
+    /// <summary>
+    /// C[p·n + j] += Σ_q A[p·qCount + q] · B[q·n + j] over the non-zero entries of A only: <see cref="MultiplyStrided"/>
+    /// with strides (qCount, 1), accumulating, for a left matrix that is mostly zeros, as ReLU outputs are. With finite B
+    /// every element equals MultiplyStrided's bit for bit: both run the same chain of fused multiply-adds in q order
+    /// from +0, and a skipped term adds ±0, which leaves a chain from +0 unchanged. <paramref name="scratch"/> holds at
+    /// least <see cref="SparseScratchLength"/>(pCount, qCount) integers.
+    /// </summary>
+    public static void MultiplyAddSkippingZeros(ReadOnlySpan<double> left, int pCount, int qCount, ReadOnlySpan<double> right, int n,
+        Span<double> result, Span<int> scratch, Span<double> values)
+    {
+        Debug.Assert(left.Length >= pCount * qCount && right.Length >= qCount * n && result.Length >= pCount * n);
+        Debug.Assert(scratch.Length >= SparseScratchLength(pCount, qCount) && values.Length >= pCount * qCount);
+        if (pCount == 0 || n == 0) return;
+        int stride = qCount + IndexSlack;
+        var counts = scratch[..pCount];
+        for (int p = 0; p < pCount; p++)
+        {
+            var row = left.Slice(p * qCount, qCount);
+            var indices = scratch.Slice(pCount + p * stride, stride);
+            int count = CollectNonzero(row, indices);
+            var packed = values.Slice(p * qCount, qCount);
+            for (int t = 0; t < count; t++) packed[t] = row[indices[t]];
+            counts[p] = count;
+        }
+        ref double v = ref MemoryMarshal.GetReference(values);
+        ref double r = ref MemoryMarshal.GetReference(right);
+        ref double c = ref MemoryMarshal.GetReference(result);
+        ref int ix = ref MemoryMarshal.GetReference(scratch.Slice(pCount));
+        int w = Vector<double>.Count;
+        int j = 0;
+        // Output columns outermost, so a slice of B stays in cache across the rows; eight chains per row hide the
+        // latency of the fused multiply-add.
+        for (; j <= n - 8 * w; j += 8 * w)
+            for (int p = 0; p < pCount; p++)
+                SparseRow8(ref Unsafe.Add(ref v, (nint)p * qCount), ref Unsafe.Add(ref ix, (nint)p * stride), counts[p], ref r, n, j, ref Unsafe.Add(ref c, (nint)p * n));
+        for (; j <= n - w; j += w)
+            for (int p = 0; p < pCount; p++)
+                SparseRow1(ref Unsafe.Add(ref v, (nint)p * qCount), ref Unsafe.Add(ref ix, (nint)p * stride), counts[p], ref r, n, j, ref Unsafe.Add(ref c, (nint)p * n));
+        for (; j < n; j++)
+        {
+            // Scalar chains are latency-bound (the output layer has n = 1): four rows' chains run interleaved.
+            int p = 0;
+            for (; p <= pCount - 4; p += 4)
+            {
+                int common = Math.Min(Math.Min(counts[p], counts[p + 1]), Math.Min(counts[p + 2], counts[p + 3]));
+                ref double v0 = ref Unsafe.Add(ref v, (nint)p * qCount);
+                ref int i0 = ref Unsafe.Add(ref ix, (nint)p * stride);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int t = 0; t < common; t++)
+                {
+                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, t) * n + j), s0);
+                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, stride + t) * n + j), s1);
+                    s2 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, 2 * qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, 2 * stride + t) * n + j), s2);
+                    s3 = Math.FusedMultiplyAdd(Unsafe.Add(ref v0, 3 * qCount + t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref i0, 3 * stride + t) * n + j), s3);
+                }
+                Unsafe.Add(ref c, (nint)p * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p, common, counts[p], ref r, n, j, s0);
+                Unsafe.Add(ref c, (nint)(p + 1) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 1, common, counts[p + 1], ref r, n, j, s1);
+                Unsafe.Add(ref c, (nint)(p + 2) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 2, common, counts[p + 2], ref r, n, j, s2);
+                Unsafe.Add(ref c, (nint)(p + 3) * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p + 3, common, counts[p + 3], ref r, n, j, s3);
+            }
+            for (; p < pCount; p++)
+                Unsafe.Add(ref c, (nint)p * n + j) += SparseDotFrom(ref v, ref ix, qCount, stride, p, 0, counts[p], ref r, n, j, 0);
+        }
+    }
+
+    // Continues row p's chain of column j from term t = start with the partial sum so far.
+    private static double SparseDotFrom(ref double values, ref int indices, int qCount, int stride, int p, int start, int count, ref double r, int n, int j, double sum)
+    {
+        ref double vp = ref Unsafe.Add(ref values, (nint)p * qCount);
+        ref int ip = ref Unsafe.Add(ref indices, (nint)p * stride);
+        for (int t = start; t < count; t++)
+            sum = Math.FusedMultiplyAdd(Unsafe.Add(ref vp, t), Unsafe.Add(ref r, (nint)Unsafe.Add(ref ip, t) * n + j), sum);
+        return sum;
+    }
+
+    /// <summary>The scratch integers <see cref="MultiplyAddSkippingZeros"/> and <see cref="MultiplyTransposedWherePositive"/> need.</summary>
+    public static int SparseScratchLength(int rows, int width) => rows * (width + IndexSlack + 1);
+
+    /// <summary>
+    /// C[m·kCount + k] = Σ_j A[m·n + j] · B[k·n + j] where G[m·kCount + k] &gt; 0, and +0 elsewhere: <see cref="MultiplyTransposed"/>
+    /// followed by the ReLU derivative's mask (G holds the layer's activations), computing only the dot products the mask
+    /// keeps. Each kept element equals MultiplyTransposed's bit for bit (the same dot product). <paramref name="scratch"/>
+    /// holds at least <see cref="SparseScratchLength"/>(1, kCount) integers.
+    /// </summary>
+    public static void MultiplyTransposedWherePositive(ReadOnlySpan<double> a, int mCount, ReadOnlySpan<double> b, int kCount, int n,
+        ReadOnlySpan<double> gate, Span<double> result, Span<int> scratch)
+    {
+        Debug.Assert(a.Length >= mCount * n && b.Length >= kCount * n && gate.Length >= mCount * kCount && result.Length >= mCount * kCount);
+        Debug.Assert(scratch.Length >= SparseScratchLength(1, kCount));
+        ref double ra = ref MemoryMarshal.GetReference(a);
+        ref double rb = ref MemoryMarshal.GetReference(b);
+        ref int kept = ref MemoryMarshal.GetReference(scratch);
+        Span<double> dots = stackalloc double[8];
+        for (int m = 0; m < mCount; m++)
+        {
+            var g = gate.Slice(m * kCount, kCount);
+            var c = result.Slice(m * kCount, kCount);
+            int count = 0;
+            for (int k = 0; k < kCount; k++)
+            {
+                Unsafe.Add(ref kept, count) = k;
+                count += g[k] > 0 ? 1 : 0;
+            }
+            c.Clear();
+            ref double am = ref Unsafe.Add(ref ra, (nint)m * n);
+            for (int t = 0; t < count; t += 8)
+            {
+                // A short last group repeats its first row of B; the repeats are computed and dropped.
+                int size = Math.Min(8, count - t);
+                for (int u = size; u < 8; u++) Unsafe.Add(ref kept, t + u) = Unsafe.Add(ref kept, t);
+                Dot1x8(ref am, ref rb, ref Unsafe.Add(ref kept, t), n, dots);
+                for (int u = 0; u < size; u++) c[Unsafe.Add(ref kept, t + u)] = dots[u];
+            }
+        }
+    }
+
+    // Slack after an index list: CollectNonzero writes groups of four, MultiplyTransposedWherePositive pads to eight.
+    private const int IndexSlack = 8;
+
+    // Writes the indices of the non-zero (or NaN) entries of row into indices, in order; returns how many there are.
+    private static int CollectNonzero(ReadOnlySpan<double> row, Span<int> indices)
+    {
+        Debug.Assert(indices.Length >= row.Length + IndexSlack);
+        int count = 0, q = 0;
+        ref int dst = ref MemoryMarshal.GetReference(indices);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Branch-free: which entries are zero is unpredictable. Each group of four writes its indices from a table.
+            ref double src = ref MemoryMarshal.GetReference(row);
+            ref int table = ref MemoryMarshal.GetReference(NonzeroLanes);
+            for (; q <= row.Length - 4; q += 4)
+            {
+                uint zero = Vector256.Equals(Vector256.LoadUnsafe(ref src, (nuint)q), Vector256<double>.Zero).ExtractMostSignificantBits();
+                uint nonzero = ~zero & 0xF;
+                var lanes = Vector128.LoadUnsafe(ref table, nonzero * 4) + Vector128.Create(q);
+                lanes.StoreUnsafe(ref dst, (nuint)count);
+                count += BitOperations.PopCount(nonzero);
+            }
+        }
+        for (; q < row.Length; q++)
+        {
+            Unsafe.Add(ref dst, count) = q;
+            count += row[q] != 0 ? 1 : 0;
+        }
+        return count;
+    }
+
+    // For each 4-bit mask, the positions of its set bits, padded with zeros.
+    private static ReadOnlySpan<int> NonzeroLanes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
+        2, 0, 0, 0, 0, 2, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0,
+        3, 0, 0, 0, 0, 3, 0, 0, 1, 3, 0, 0, 0, 1, 3, 0,
+        2, 3, 0, 0, 0, 2, 3, 0, 1, 2, 3, 0, 0, 1, 2, 3,
+    ];
+
+    private static void SparseRow8(ref double values, ref int nonzero, int count, ref double r, nint n, nint j, ref double c)
+    {
+        nint w = Vector<double>.Count;
+        Vector<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        ref double rColumn = ref Unsafe.Add(ref r, j);
+        for (int t = 0; t < count; t++)
+        {
+            nint q = Unsafe.Add(ref nonzero, t);
+            var a = new Vector<double>(Unsafe.Add(ref values, t));
+            ref double rRow = ref Unsafe.Add(ref rColumn, q * n);
+            c0 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow), c0);
+            c1 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)w), c1);
+            c2 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(2 * w)), c2);
+            c3 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(3 * w)), c3);
+            c4 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(4 * w)), c4);
+            c5 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(5 * w)), c5);
+            c6 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(6 * w)), c6);
+            c7 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rRow, (nuint)(7 * w)), c7);
+        }
+        ref double dst = ref Unsafe.Add(ref c, j);
+        Store1(ref dst, c0, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, w), c1, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 2 * w), c2, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 3 * w), c3, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 4 * w), c4, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 5 * w), c5, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 6 * w), c6, accumulate: true);
+        Store1(ref Unsafe.Add(ref dst, 7 * w), c7, accumulate: true);
+    }
+
+    private static void SparseRow1(ref double values, ref int nonzero, int count, ref double r, nint n, nint j, ref double c)
+    {
+        Vector<double> acc = default;
+        ref double rColumn = ref Unsafe.Add(ref r, j);
+        for (int t = 0; t < count; t++)
+        {
+            nint q = Unsafe.Add(ref nonzero, t);
+            acc = Vector.FusedMultiplyAdd(new Vector<double>(Unsafe.Add(ref values, t)), Vector.LoadUnsafe(ref Unsafe.Add(ref rColumn, q * n)), acc);
+        }
+        Store1(ref Unsafe.Add(ref c, j), acc, accumulate: true);
+    }
+
+    // Eight dot products of one row of A with rows k₀…k₇ of B, each summed exactly as Dot sums it.
+    private static void Dot1x8(ref double a, ref double b, ref int rows, int n, Span<double> result)
+    {
+        int w = Vector<double>.Count;
+        ref double b0 = ref Unsafe.Add(ref b, (nint)rows * n);
+        ref double b1 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 1) * n);
+        ref double b2 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 2) * n);
+        ref double b3 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 3) * n);
+        ref double b4 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 4) * n);
+        ref double b5 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 5) * n);
+        ref double b6 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 6) * n);
+        ref double b7 = ref Unsafe.Add(ref b, (nint)Unsafe.Add(ref rows, 7) * n);
+        Vector<double> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int j = 0;
+        for (; j <= n - w; j += w)
+        {
+            var x = Vector.LoadUnsafe(ref a, (nuint)j);
+            s0 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b0, (nuint)j), s0);
+            s1 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b1, (nuint)j), s1);
+            s2 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b2, (nuint)j), s2);
+            s3 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b3, (nuint)j), s3);
+            s4 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b4, (nuint)j), s4);
+            s5 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b5, (nuint)j), s5);
+            s6 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b6, (nuint)j), s6);
+            s7 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b7, (nuint)j), s7);
+        }
+        result[0] = FinishDot(s0, ref a, ref b0, j, n);
+        result[1] = FinishDot(s1, ref a, ref b1, j, n);
+        result[2] = FinishDot(s2, ref a, ref b2, j, n);
+        result[3] = FinishDot(s3, ref a, ref b3, j, n);
+        result[4] = FinishDot(s4, ref a, ref b4, j, n);
+        result[5] = FinishDot(s5, ref a, ref b5, j, n);
+        result[6] = FinishDot(s6, ref a, ref b6, j, n);
+        result[7] = FinishDot(s7, ref a, ref b7, j, n);
     }
 
     private static void Block4x3(ref double l, nint sp, nint sq, nint p, int qCount, ref double r, nint n, nint j, ref double c, bool accumulate)

@@ -44,7 +44,7 @@ public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedS
     {
         CheckRow(features, nameof(features));
         var ws = Workspace(1);
-        Network.Forward(_parameters, features, 1, ws, dropout: null);
+        Network.ForwardInference(_parameters, features, 1, ws);
         return ws.Logits[0];
     }
 
@@ -75,7 +75,7 @@ public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedS
         for (int start = 0; start < rows; start += ChunkRows)
         {
             int count = Math.Min(ChunkRows, rows - start);
-            Network.Forward(_parameters, features.Slice(start * d, count * d), count, ws, dropout: null);
+            Network.ForwardInference(_parameters, features.Slice(start * d, count * d), count, ws);
             ws.Logits.AsSpan(0, count).CopyTo(logits.Slice(start, count));
         }
     }
@@ -112,7 +112,7 @@ public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedS
         {
             int count = Math.Min(ChunkRows, rows - start);
             var x = features.Slice(start * d, count * d);
-            Network.Forward(_parameters, x, count, ws, dropout: null);
+            Network.ForwardInference(_parameters, x, count, ws);
             var dLogit = ws.RowScratch.AsSpan(0, count);
             for (int r = 0; r < count; r++)
             {
@@ -120,7 +120,7 @@ public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedS
                 scores[start + r] = g;
                 dLogit[r] = g * (1 - g);
             }
-            Network.Backward(_parameters, x, count, ws, dLogit, default, inputGradients.Slice(start * d, count * d));
+            Network.InputGradientInference(_parameters, x, count, ws, dLogit, inputGradients.Slice(start * d, count * d));
         }
     }
 

@@ -15,15 +15,34 @@ internal static class RecourseGate
         ReadOnlySpan<double> x, ReadOnlySpan<double> delta, double scoreBefore,
         RecourseStatus status = RecourseStatus.Found, string? message = null)
     {
-        string? violation = actionSet.Compile(x).FindViolation(delta);
+        string? violation = FindViolation(actionSet, x, delta);
         if (violation is not null)
-            return None(scoreBefore, RecourseStatus.NotFound, $"{generator} proposed an action outside the action set for row {rowIndex} and it was rejected: {violation}");
-        var d = delta.ToArray();
-        var counterfactual = new double[d.Length];
-        for (int j = 0; j < d.Length; j++) counterfactual[j] = x[j] + d[j];
-        double after = model.Score(counterfactual);
-        return new RecourseResult(d, counterfactual, actionSet.Cost(d), scoreBefore, after, after >= threshold, status, message);
+            return Rejected(generator, rowIndex, scoreBefore, violation);
+        var kept = delta.ToArray();
+        var counterfactual = new double[kept.Length];
+        for (int j = 0; j < counterfactual.Length; j++) counterfactual[j] = x[j] + kept[j];
+        return Accepted(actionSet, threshold, kept, counterfactual, scoreBefore, model.Score(counterfactual), status, message);
     }
+
+    /// <summary>
+    /// The gate's check: the constraint of Δ(x) that <paramref name="delta"/> violates, or <see langword="null"/>. A
+    /// separable action set is checked on its compiled boxes; Δ(x) is compiled when that fails (for the message) and
+    /// for every other set.
+    /// </summary>
+    public static string? FindViolation(ActionSet actionSet, ReadOnlySpan<double> x, ReadOnlySpan<double> delta)
+        => PerturbationPolytope.SeparableContains(actionSet, x, delta) ? null : actionSet.Compile(x).FindViolation(delta);
+
+    /// <summary>The result for a δ the gate rejected, <paramref name="violation"/> being <see cref="FindViolation"/>'s answer.</summary>
+    public static RecourseResult Rejected(string generator, int rowIndex, double scoreBefore, string violation)
+        => None(scoreBefore, RecourseStatus.NotFound, $"{generator} proposed an action outside the action set for row {rowIndex} and it was rejected: {violation}");
+
+    /// <summary>
+    /// The result for a δ that passed <see cref="FindViolation"/>, given x + δ and g(x + δ) (which the caller may have
+    /// scored in a batch with other rows). The result keeps both arrays.
+    /// </summary>
+    public static RecourseResult Accepted(ActionSet actionSet, double threshold, double[] delta, double[] counterfactual,
+        double scoreBefore, double scoreAfter, RecourseStatus status = RecourseStatus.Found, string? message = null)
+        => new(delta, counterfactual, actionSet.Cost(delta), scoreBefore, scoreAfter, scoreAfter >= threshold, status, message);
 
     public static RecourseResult None(double scoreBefore, RecourseStatus status, string? message)
         => new(null, null, double.NaN, scoreBefore, double.NaN, false, status, message);

@@ -106,22 +106,46 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         RecourseResult[] results, BlockBuffers buffers, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var actionSet = perturbation.ActionSet;
         int d = model.FeatureCount, first = block * BlockRows, count = Math.Min(BlockRows, results.Length - first);
         var rows = allRows.Slice(first * d, count * d);
         var scores = buffers.Scores.AsSpan(0, count);
         var gradients = buffers.Gradients.AsSpan(0, count * d);
         var deltas = buffers.Deltas.AsSpan(0, count * d);
         var statuses = buffers.Statuses.AsSpan(0, count);
-        CheckFinite(rows, first, perturbation.ActionSet);
+        CheckFinite(rows, first, actionSet);
         model.ScoreAndInputGradientBatch(rows, scores, gradients);
         perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
+        // The Δ gate row by row (skipped where δ* passes it by construction); the x + δ* it lets through are scored together.
+        int passed = 0;
         for (int r = 0; r < count; r++)
         {
             int row = first + r;
             var x = rows.Slice(r * d, d);
-            results[row] = statuses[r] == LinearProgramStatus.Optimal
-                ? RecourseGate.Accept(GeneratorName, row, model, threshold, perturbation.ActionSet, x, deltas.Slice(r * d, d), scores[r])
-                : NoStep(row, x, gradients.Slice(r * d, d), scores[r], perturbation, cancellationToken);
+            if (statuses[r] != LinearProgramStatus.Optimal)
+            {
+                results[row] = NoStep(row, x, gradients.Slice(r * d, d), scores[r], perturbation, cancellationToken);
+                continue;
+            }
+            var delta = deltas.Slice(r * d, d);
+            if (!perturbation.StepsPassTheGate && RecourseGate.FindViolation(actionSet, x, delta) is { } violation)
+            {
+                results[row] = RecourseGate.Rejected(GeneratorName, row, scores[r], violation);
+                continue;
+            }
+            var counterfactual = buffers.Counterfactuals.AsSpan(passed * d, d);
+            for (int j = 0; j < d; j++) counterfactual[j] = x[j] + delta[j];
+            buffers.PassedRows[passed++] = r;
+        }
+        if (passed == 0) return;
+        var counterfactuals = buffers.Counterfactuals.AsSpan(0, passed * d);
+        var scoresAfter = buffers.ScoresAfter.AsSpan(0, passed);
+        model.ScoreBatch(counterfactuals, scoresAfter);
+        for (int k = 0; k < passed; k++)
+        {
+            int r = buffers.PassedRows[k];
+            results[first + r] = RecourseGate.Accepted(actionSet, threshold, deltas.Slice(r * d, d).ToArray(), counterfactuals.Slice(k * d, d).ToArray(),
+                scores[r], scoresAfter[k]);
         }
     }
 
@@ -159,6 +183,14 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         public double[] Deltas { get; } = new double[BlockRows * featureCount];
 
         public LinearProgramStatus[] Statuses { get; } = new LinearProgramStatus[BlockRows];
+
+        /// <summary>x + δ* of the rows the gate passed, in the order of <see cref="PassedRows"/>.</summary>
+        public double[] Counterfactuals { get; } = new double[BlockRows * featureCount];
+
+        public double[] ScoresAfter { get; } = new double[BlockRows];
+
+        /// <summary>The block's rows whose δ* passed the Δ gate.</summary>
+        public int[] PassedRows { get; } = new int[BlockRows];
     }
 
     /// <summary>Options for the <see cref="OneStepGenerator"/>, used by <see cref="OneStepCatalog.OneStep(RecourseGenerators, Options)"/>.</summary>
