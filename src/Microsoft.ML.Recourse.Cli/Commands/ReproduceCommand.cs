@@ -16,6 +16,7 @@ internal static class ReproduceCommand
         command.Subcommands.Add(ReproducePacValidityCommand.Create());
         command.Subcommands.Add(ReproduceCausalGermanCommand.Create());
         command.Subcommands.Add(ReproduceAnyModelCommand.Create());
+        command.Subcommands.Add(ReproduceTreesCommand.Create());
         return command;
     }
 }

@@ -2,38 +2,29 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Microsoft.ML.Recourse.Experiments.Trees.TreesReproduction;
 
 namespace Microsoft.ML.Recourse.Experiments.Trees;
 
-/// <summary>Writes <see cref="TreeRecourseExperiment"/> results as <c>results.json</c> and <c>report.md</c>, each atomically.</summary>
-public static class TreeRecourseReport
+/// <summary>
+/// Writes a <see cref="TreesReproduction"/> result as <c>results.json</c>, <c>report.md</c> and two figures (time per row
+/// and validity against the number of FastTree trees, SVG and PNG, <see cref="ReportChart"/>), each atomically.
+/// </summary>
+internal static class TreeRecourseReport
 {
-    /// <summary>The JSON file name.</summary>
+    private static readonly Microsoft.ML.Recourse.Trees.TreeEnsembleRecourse.Options Solver = new();
+
     public const string JsonFile = "results.json";
-
-    /// <summary>The Markdown file name.</summary>
     public const string MarkdownFile = "report.md";
+    public const string TimeFigureFile = "time-per-row.svg";
+    public const string ValidityFigureFile = "validity.svg";
 
-    /// <summary>Writes both files into <paramref name="outputDirectory"/> and returns their paths.</summary>
-    /// <param name="results">The experiment's results.</param>
-    /// <param name="data">The data they came from.</param>
-    /// <param name="outputDirectory">The folder to write into (created when missing).</param>
-    /// <param name="commandLine">The command that produced them, recorded in both files.</param>
-    /// <param name="environment">A line about the machine (cores, load), recorded in both files.</param>
-    public static IReadOnlyList<string> Write(IReadOnlyList<TreeExperimentResult> results, TreeExperimentData data, string outputDirectory,
-        string commandLine, string environment)
-        => AtomicFile.WriteAllText(outputDirectory, new[]
-        {
-            (JsonFile, ToJson(results, data, commandLine, environment)),
-            (MarkdownFile, ToMarkdown(results, data, commandLine, environment)),
-        });
+    public static IReadOnlyList<string> Write(Result result, string outputDirectory, string commandLine)
+        => ReportChart.WriteFiles(outputDirectory,
+            [(JsonFile, ToJson(result, commandLine)), (MarkdownFile, ToMarkdown(result, commandLine))],
+            HasFastTreeCurve(result) ? [(TimeFigureFile, TimeFigure(result)), (ValidityFigureFile, ValidityFigure(result))] : []);
 
-    /// <summary>The results as indented JSON.</summary>
-    /// <param name="results">The experiment's results.</param>
-    /// <param name="data">The data they came from.</param>
-    /// <param name="commandLine">The command that produced them.</param>
-    /// <param name="environment">A line about the machine.</param>
-    public static string ToJson(IReadOnlyList<TreeExperimentResult> results, TreeExperimentData data, string commandLine, string environment)
+    public static string ToJson(Result result, string commandLine)
     {
         object Method(TreeMethodSummary m) => new
         {
@@ -50,59 +41,120 @@ public static class TreeRecourseReport
         var document = new
         {
             command = commandLine,
-            environment,
-            dataset = data.Name,
-            trainRows = data.TrainLabels.Length,
-            testRows = data.TestLabels.Length,
-            features = data.FeatureCount,
-            models = results.Select(r => new
+            environment = result.Environment,
+            seconds = Math.Round(result.Seconds, 1),
+            rowsPerModel = result.Options.Rows,
+            seed = result.Options.Seed,
+            datasets = result.Results.Select(d => new
             {
-                name = r.Setting.Name,
-                trees = r.TreeCount,
-                trainSeconds = Round(r.TrainSeconds),
-                testAccuracy = Round(r.TestAccuracy),
-                rejectedTestRows = r.RejectedTestRows,
-                optimal = r.Optimal,
-                feasible = r.Feasible,
-                infeasible = r.Infeasible,
-                unknown = r.Unknown,
-                shareProved = Round(r.ShareProved),
-                exact = Method(r.Exact),
-                featureTweaking = Method(r.Tweaking),
-                featureTweakingCostRatio = Round(r.TweakingCostRatio),
+                name = d.Data.Name,
+                trainRows = d.Data.TrainLabels.Length,
+                testRows = d.Data.TestLabels.Length,
+                features = d.Data.FeatureCount,
+                models = d.Models.Select(r => new
+                {
+                    name = r.Setting.Name,
+                    trees = r.TreeCount,
+                    trainSeconds = Round(r.TrainSeconds),
+                    testAccuracy = Round(r.TestAccuracy),
+                    rejectedTestRows = r.RejectedTestRows,
+                    optimal = r.Optimal,
+                    feasible = r.Feasible,
+                    infeasible = r.Infeasible,
+                    unknown = r.Unknown,
+                    shareProved = Round(r.ShareProved),
+                    exact = Method(r.Exact),
+                    featureTweaking = Method(r.Tweaking),
+                    featureTweakingCostRatio = Round(r.TweakingCostRatio),
+                }),
             }),
         };
         // Relaxed escaping keeps "×" in the model names readable; the file is not embedded in HTML.
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
-    /// <summary>The results as a Markdown report with one table.</summary>
-    /// <param name="results">The experiment's results.</param>
-    /// <param name="data">The data they came from.</param>
-    /// <param name="commandLine">The command that produced them.</param>
-    /// <param name="environment">A line about the machine.</param>
-    public static string ToMarkdown(IReadOnlyList<TreeExperimentResult> results, TreeExperimentData data, string commandLine, string environment)
+    public static string ToMarkdown(Result result, string commandLine)
     {
         var text = new StringBuilder();
-        text.AppendLine("# Exact recourse for tree ensembles: timings and validity");
-        text.AppendLine();
-        text.AppendLine(Invariant($"Data: {data.Name}, {data.TrainLabels.Length} training and {data.TestLabels.Length} test rows, {data.FeatureCount} features. Rows explained: the first test rows each model rejects (ML.NET's PredictedLabel). Exact: CP-SAT, one worker, weighted L1 cost. Valid: ML.NET's own PredictedLabel accepts the counterfactual and it is an action of Δ. Times per row, one after the other on one thread; wall clock and process CPU time."));
-        text.AppendLine();
-        text.AppendLine($"Command: `{commandLine}`");
-        text.AppendLine();
-        text.AppendLine($"Machine: {environment}");
-        text.AppendLine();
-        text.AppendLine("| model | trees | test acc. | rows | optimal | infeasible | time limit | proved | exact median / p95 ms (wall) | exact median / p95 ms (CPU) | exact valid | exact mean cost | FT answered | FT valid | FT median / p95 ms (wall) | FT mean cost | FT cost / optimum |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
+        text.Append("# Exact recourse for tree ensembles: timings and validity\n\n");
+        text.Append(I($"Generated by `{commandLine}` ({result.Seconds:0} s); every number below comes from that command.\n\n"));
+        text.Append(I($"Machine: {result.Environment}.\n\n"));
+        text.Append(I($"For each data set and model, the first {result.Options.Rows} test rows the model rejects (ML.NET's own `PredictedLabel`) are explained, "));
+        text.Append(I($"one after the other on one thread, by the exact method (`TreeEnsembleRecourse` on CP-SAT: {Solver.NumberOfWorkers} worker, {Solver.TimeLimitSeconds} s time limit, the action set's "));
+        text.Append("standardised L1 cost) and by feature tweaking (Tolomei et al. 2017). Models are trained by ML.NET on the raw features (FastTree with ");
+        text.Append("20 leaves per tree, LightGbm with its defaults; one thread; seed ");
+        text.Append(I($"{result.Options.Seed}). Data sets and action sets: `docs/trees.md`.\n\n"));
+        text.Append("* **proved**: rows with a proved optimum or a proof that no action of Δ flips the model; **time limit**: rows CP-SAT stopped on.\n");
+        text.Append("* **valid**: ML.NET's `PredictedLabel` accepts the counterfactual (re-scored through the trained transformer) and it is an action of Δ ");
+        text.Append("taken literally (bounds, directions, δ_max, one-hot indicators exactly 0 or 1, whole-unit features on whole units).\n");
+        text.Append("* **ms**: wall-clock median / 95th percentile per row; CPU is the process CPU time (fairer on a loaded machine).\n");
+        text.Append("* **FT cost / optimum**: the mean ratio of feature tweaking's cost to the exact optimum on rows where both are valid.\n\n");
+        foreach (var d in result.Results)
         {
-            text.AppendLine(Invariant(
-                $"| {r.Setting.Name} | {r.TreeCount} | {r.TestAccuracy:P1} | {r.Exact.Rows} | {r.Optimal} | {r.Infeasible} | {r.Feasible + r.Unknown} | {r.ShareProved:P1} | {r.Exact.MedianMilliseconds:F1} / {r.Exact.P95Milliseconds:F1} | {r.Exact.MedianCpuMilliseconds:F1} / {r.Exact.P95CpuMilliseconds:F1} | {r.Exact.Valid}/{r.Exact.Answered} | {r.Exact.MeanCost:F3} | {r.Tweaking.Answered} | {r.Tweaking.Valid}/{r.Tweaking.Answered} | {r.Tweaking.MedianMilliseconds:F1} / {r.Tweaking.P95Milliseconds:F1} | {r.Tweaking.MeanCost:F3} | {r.TweakingCostRatio:F2} |"));
+            text.Append(I($"## {d.Data.Name}\n\n{d.Data.TrainLabels.Length} training and {d.Data.TestLabels.Length} test rows, {d.Data.FeatureCount} features.\n\n"));
+            text.Append("| model | trees | test acc. | rejected | rows | optimal | infeasible | time limit | proved | exact median / p95 ms | exact CPU median / p95 ms | exact valid | exact mean cost | FT answered | FT valid | FT median / p95 ms | FT mean cost | FT cost / optimum |\n");
+            text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var r in d.Models)
+                text.Append(I(
+                    $"| {r.Setting.Name} | {r.TreeCount} | {Percent(r.TestAccuracy)} | {r.RejectedTestRows} | {r.Exact.Rows} | {r.Optimal} | {r.Infeasible} | {r.Feasible + r.Unknown} | {Percent(r.ShareProved)} | {F(r.Exact.MedianMilliseconds, "F1")} / {F(r.Exact.P95Milliseconds, "F1")} | {F(r.Exact.MedianCpuMilliseconds, "F1")} / {F(r.Exact.P95CpuMilliseconds, "F1")} | {r.Exact.Valid}/{r.Exact.Answered} | {F(r.Exact.MeanCost, "F3")} | {r.Tweaking.Answered} | {r.Tweaking.Valid}/{r.Tweaking.Answered} | {F(r.Tweaking.MedianMilliseconds, "F1")} / {F(r.Tweaking.P95Milliseconds, "F1")} | {F(r.Tweaking.MeanCost, "F3")} | {F(r.TweakingCostRatio, "F2")} |\n"));
+            text.Append('\n');
+        }
+        if (HasFastTreeCurve(result))
+        {
+            text.Append(I($"![Time per row]({TimeFigureFile})\n\n![Validity]({ValidityFigureFile})\n\n"));
+            text.Append("The figures show the FastTree models against their number of trees; LightGbm is in the tables only.\n");
         }
         return text.ToString();
     }
 
-    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 4) : double.NaN;
+    private static bool HasFastTreeCurve(Result result)
+        => result.Results.Count > 0 && FastTree(result.Results[0]).Length >= 2;
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static TreeExperimentResult[] FastTree(DatasetResult d)
+        => d.Models.Where(m => m.Setting.Trainer == TreeExperimentTrainer.FastTree).OrderBy(m => m.TreeCount).ToArray();
+
+    /// <summary>Median and p95 milliseconds per row of both methods against the number of FastTree trees, one panel per data set.</summary>
+    public static ReportChart.Figure TimeFigure(Result result)
+    {
+        double top = result.Results.SelectMany(FastTree).SelectMany(m => new[] { m.Exact.P95Milliseconds, m.Tweaking.P95Milliseconds })
+            .Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        var panels = result.Results.Select((d, i) => (ReportChart.Panel)new ReportChart.LinePanel(d.Data.Name, "FastTree trees (20 leaves)",
+        [
+            Line("exact, median", "#d62728", d, m => m.Exact.MedianMilliseconds),
+            Line("exact, p95", "#d62728", d, m => m.Exact.P95Milliseconds, dashed: true),
+            Line("feature tweaking, median", "#1f77b4", d, m => m.Tweaking.MedianMilliseconds),
+            Line("feature tweaking, p95", "#1f77b4", d, m => m.Tweaking.P95Milliseconds, dashed: true),
+        ])
+        {
+            YMaximum = Math.Ceiling(top * 1.1),
+            YLabel = i == 0 ? "ms per row (wall clock)" : null,
+        }).ToList();
+        return new ReportChart.Figure("Time per rejected row: exact CP-SAT and feature tweaking", panels) { Columns = Math.Min(panels.Count, 2) };
+    }
+
+    /// <summary>The share of valid answers of both methods against the number of FastTree trees, one panel per data set.</summary>
+    public static ReportChart.Figure ValidityFigure(Result result)
+    {
+        var panels = result.Results.Select((d, i) => (ReportChart.Panel)new ReportChart.LinePanel(d.Data.Name, "FastTree trees (20 leaves)",
+        [
+            Line("exact", "#d62728", d, m => m.Exact.Validity),
+            Line("feature tweaking", "#1f77b4", d, m => m.Tweaking.Validity),
+        ])
+        {
+            YMaximum = 1.05,
+            YLabel = i == 0 ? "valid answers / answers" : null,
+        }).ToList();
+        return new ReportChart.Figure("Validity (ML.NET accepts the counterfactual, an action of Δ)", panels) { Columns = Math.Min(panels.Count, 2) };
+    }
+
+    private static ReportChart.Series Line(string name, string colour, DatasetResult d, Func<TreeExperimentResult, double> value, bool dashed = false)
+        => new(name, colour, FastTree(d).Where(m => double.IsFinite(value(m))).Select(m => new ReportChart.Point(m.TreeCount, value(m))).ToList(), dashed);
+
+    private static double? Round(double value) => double.IsFinite(value) ? Math.Round(value, 4) : null;
+
+    private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    private static string Percent(double value) => double.IsFinite(value) ? (100 * value).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
+
+    private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -68,6 +68,59 @@ public sealed class CalibrationCatalog
         Contracts.CheckValue(options, nameof(options));
         return new PareCalibratorEstimator<TModel>(Environment, model, generator, actionSet, options);
     }
+
+    /// <summary>
+    /// Computes a PARE decision threshold for any classifier the library reads as an <see cref="IScorer"/>, for
+    /// example a FastTree, FastForest or LightGbm model (read by <see cref="RecourseModelCatalog.ReadClassifier"/>, or the
+    /// <see cref="RecourseTransformer.Model"/> of a recourse transformer over it) with the exact tree generator as the
+    /// recourse algorithm A: with
+    /// probability at least 1 − δ over the calibration draw, at most a share ε of the population is denied with no
+    /// action from A at θ₀. The same computation as <see cref="PareCalibratorEstimator{TModel}"/>, for models that are
+    /// not the library's own classifiers; use the returned threshold with
+    /// <see cref="RecourseCatalog.GenerateRecourse(IScorer, ActionSet, IRecourseGenerator, double, string)"/>.
+    /// </summary>
+    /// <param name="model">The classifier's scorer g over its feature vector.</param>
+    /// <param name="threshold">The threshold θ at which <paramref name="generator"/> computes the actions (the model's own). Range: 0 &lt; θ &lt; 1.</param>
+    /// <param name="generator">The recourse algorithm A whose actions the guarantee is about.</param>
+    /// <param name="actionSet">The allowed actions Δ; its feature count must equal the model's.</param>
+    /// <param name="calibrationData">
+    /// The calibration rows: not used for training, i.i.d. with the population. The feature column must be a
+    /// known-sized vector of <see cref="float"/> of the model's feature count; the label column <see cref="bool"/>.
+    /// </param>
+    /// <param name="options">The calibrator options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="featureColumnName">The name of the feature column.</param>
+    /// <exception cref="CalibrationSetTooSmallException">There are fewer rows than any certificate needs.</exception>
+    public PareThresholdResult PareThreshold(IScorer model, double threshold, IRecourseGenerator generator, ActionSet actionSet, IDataView calibrationData,
+        PareCalibratorOptions? options = null, string featureColumnName = DefaultColumnNames.Features)
+    {
+        Contracts.CheckValue(model, nameof(model));
+        Contracts.CheckValue(generator, nameof(generator));
+        Contracts.CheckValue(actionSet, nameof(actionSet));
+        Contracts.CheckValue(calibrationData, nameof(calibrationData));
+        Contracts.CheckValue(featureColumnName, nameof(featureColumnName));
+        options ??= new PareCalibratorOptions();
+        options.Check();
+        Contracts.CheckOpenUnitInterval(threshold, nameof(threshold));
+        Contracts.CheckParam(actionSet.FeatureCount == model.FeatureCount, nameof(actionSet),
+            $"The action set describes {actionSet.FeatureCount} features but the model takes {model.FeatureCount}.");
+        var featureColumn = ColumnChecks.CheckFeatureColumn(calibrationData.Schema, featureColumnName, model.FeatureCount, nameof(calibrationData));
+        var labelColumn = ColumnChecks.CheckScalarColumn(calibrationData.Schema, "label", options.LabelColumnName, BooleanDataViewType.Instance, nameof(calibrationData));
+        var features = ColumnChecks.ReadFeatures(calibrationData, featureColumn, nameof(calibrationData));
+        var labels = ColumnChecks.ReadLabels(calibrationData, labelColumn);
+        var (certificate, choice) = PareCalibration.Compute(Environment, model, threshold, generator, actionSet, features, labels, options);
+        return new PareThresholdResult(choice.Threshold, certificate, choice.Value, generator.Name);
+    }
+}
+
+/// <summary>A PARE threshold from <see cref="CalibrationCatalog.PareThreshold"/>: θ₀, the certificate behind it and the calibration F1.</summary>
+/// <param name="Threshold">θ₀, the best-F1 candidate in [0, θ̄] on the calibration rows.</param>
+/// <param name="Certificate">The PAC certificate: θ̄, k*, n, ε, δ.</param>
+/// <param name="CalibrationF1">The F1 score at θ₀ on the calibration rows.</param>
+/// <param name="GeneratorName">The name of the recourse algorithm the guarantee is about.</param>
+public sealed record PareThresholdResult(double Threshold, PacThresholdResult Certificate, double CalibrationF1, string GeneratorName)
+{
+    /// <summary>Gets θ̄, the largest threshold the certificate allows.</summary>
+    public double ThresholdUpperBound => Certificate.Threshold;
 }
 
 /// <summary>The options of <see cref="PareCalibratorEstimator{TModel}"/>.</summary>

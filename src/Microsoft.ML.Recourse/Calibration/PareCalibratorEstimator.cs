@@ -83,27 +83,39 @@ public sealed class PareCalibratorEstimator<TModel> : IEstimator<PareCalibratorT
         var labelColumn = ColumnChecks.CheckScalarColumn(input.Schema, "label", _options.LabelColumnName, BooleanDataViewType.Instance, nameof(input));
         var features = ColumnChecks.ReadFeatures(input, featureColumn, nameof(input));
         var labels = ColumnChecks.ReadLabels(input, labelColumn);
-        Contracts.Check(labels.Length > 0, "The calibration data is empty: there are no rows to calibrate the threshold on.");
-        long minimum = PacThreshold.MinimumCalibrationSize(_options.Epsilon, _options.Delta, _options.Convention);
-        if (labels.Length < minimum)
-            throw new CalibrationSetTooSmallException(labels.Length, minimum, _options.Epsilon, _options.Delta, _options.Convention);
-        Contracts.Check(labels.Contains(true), FormattableString.Invariant(
-            $"The label column '{_options.LabelColumnName}' of the calibration data has no favourable (true) rows, so F1 is 0 at every candidate threshold and none can be chosen."));
+        var (certificate, choice) = PareCalibration.Compute(_environment, _model.Model, _model.Threshold, _generator, _actionSet, features, labels, _options);
+        return new PareCalibratorTransformer<TModel>(_model.WithThreshold(choice.Threshold), certificate, choice.Value, _generator.Name);
+    }
+}
 
-        var results = _generator.Generate(_model.Model, _model.Threshold, _actionSet, features);
+/// <summary>The PARE computation shared by <see cref="PareCalibratorEstimator{TModel}"/> and <see cref="CalibrationCatalog.PareThreshold"/>.</summary>
+internal static class PareCalibration
+{
+    /// <summary>Checks the calibration rows, runs the generator on every one, certifies θ̄ and picks the best-F1 θ₀ ≤ θ̄.</summary>
+    public static (PacThresholdResult Certificate, (double Threshold, double Value) Choice) Compute(RecourseEnvironment environment, IScorer model, double threshold,
+        IRecourseGenerator generator, ActionSet actionSet, double[] features, bool[] labels, PareCalibratorOptions options)
+    {
+        Contracts.Check(labels.Length > 0, "The calibration data is empty: there are no rows to calibrate the threshold on.");
+        long minimum = PacThreshold.MinimumCalibrationSize(options.Epsilon, options.Delta, options.Convention);
+        if (labels.Length < minimum)
+            throw new CalibrationSetTooSmallException(labels.Length, minimum, options.Epsilon, options.Delta, options.Convention);
+        Contracts.Check(labels.Contains(true), FormattableString.Invariant(
+            $"The label column '{options.LabelColumnName}' of the calibration data has no favourable (true) rows, so F1 is 0 at every candidate threshold and none can be chosen."));
+
+        var results = generator.Generate(model, threshold, actionSet, features);
         Contracts.Check(results.Count == labels.Length, FormattableString.Invariant(
-            $"The generator '{_generator.Name}' returned {results.Count} results for {labels.Length} rows."));
+            $"The generator '{generator.Name}' returned {results.Count} results for {labels.Length} rows."));
         var afterAction = results.Select(r => r.Delta is null ? r.ScoreBefore : r.ScoreAfter).ToArray();
-        var certificate = PacThreshold.Fit(afterAction, _options.Epsilon, _options.Delta, _options.Convention);
+        var certificate = PacThreshold.Fit(afterAction, options.Epsilon, options.Delta, options.Convention);
 
         var scores = new double[labels.Length];
-        _model.Model.ScoreBatch(features, scores);
-        var candidates = ThresholdSelection.Grid(Math.Clamp(certificate.Threshold, 0, 1), _options.NumberOfCandidateThresholds);
+        model.ScoreBatch(features, scores);
+        var candidates = ThresholdSelection.Grid(Math.Clamp(certificate.Threshold, 0, 1), options.NumberOfCandidateThresholds);
         var choice = ThresholdSelection.MaximizeF1(scores, labels, candidates)
             ?? throw new InvalidOperationException(FormattableString.Invariant(
                 $"Every candidate threshold in [0, {certificate.Threshold:G4}] gives F1 = 0 on the calibration data; no threshold can be chosen."));
-        _environment.Log(nameof(PareCalibratorEstimator<TModel>), FormattableString.Invariant(
-            $"{_generator.Name}: n = {certificate.CalibrationSize}, k* = {certificate.AllowedMisses}, θ̄ = {certificate.Threshold:G6}, θ₀ = {choice.Threshold:G6} (calibration F1 {choice.Value:G4})"));
-        return new PareCalibratorTransformer<TModel>(_model.WithThreshold(choice.Threshold), certificate, choice.Value, _generator.Name);
+        environment.Log("PareCalibratorEstimator", FormattableString.Invariant(
+            $"{generator.Name}: n = {certificate.CalibrationSize}, k* = {certificate.AllowedMisses}, θ̄ = {certificate.Threshold:G6}, θ₀ = {choice.Threshold:G6} (calibration F1 {choice.Value:G4})"));
+        return (certificate, (choice.Threshold, choice.Value));
     }
 }

@@ -16,6 +16,14 @@ public enum ModelUpdateBaseModel
 
     /// <summary>The reference's neural network, ReLU layers of 50, 100 and 200 units, trained with Adam.</summary>
     MultilayerPerceptron,
+
+    /// <summary>
+    /// ML.NET's FastTree (boosted trees, Platt-calibrated), <see cref="ModelUpdateSimulation.Options.NumberOfTrees"/> ×
+    /// <see cref="ModelUpdateSimulation.Options.NumberOfLeaves"/>, on one thread; M1 and M2 are read as
+    /// <see cref="Trees.TreeEnsembleScorer"/>s, so the exact tree generator (<c>Generators.TreeEnsemble()</c>) computes
+    /// the recourse and the invalidation by a retrained ensemble is measured.
+    /// </summary>
+    FastTree,
 }
 
 /// <summary>
@@ -45,6 +53,8 @@ public sealed class ModelUpdateSimulation
         Contracts.CheckPositive(options.BatchSize, nameof(options.BatchSize));
         Contracts.CheckPositive(options.LearningRate, nameof(options.LearningRate));
         Contracts.CheckOpenUnitInterval(options.Threshold, nameof(options.Threshold));
+        Contracts.CheckPositive(options.NumberOfTrees, nameof(options.NumberOfTrees));
+        Contracts.CheckParam(options.NumberOfLeaves >= 2, nameof(options.NumberOfLeaves), $"Must be ≥ 2; got {options.NumberOfLeaves}.");
         _environment = environment;
         _options = options;
         _seed = options.Seed ?? environment.NextSeed();
@@ -62,9 +72,12 @@ public sealed class ModelUpdateSimulation
     /// </summary>
     /// <param name="trainingData">Rows with <c>Features</c> and <c>Label</c>.</param>
     /// <param name="seed">The training seed (Adam and the multilayer perceptron only).</param>
+    /// <exception cref="InvalidOperationException">The base model is <see cref="ModelUpdateBaseModel.FastTree"/>, which is not one of the library's own classifiers; use <see cref="TrainScorer"/>.</exception>
     public ScorerModelParameters TrainModel(IDataView trainingData, int seed)
     {
         Contracts.CheckValue(trainingData, nameof(trainingData));
+        Contracts.Check(_options.BaseModel != ModelUpdateBaseModel.FastTree,
+            $"{nameof(TrainModel)} returns the library's own classifiers; with {nameof(Options.BaseModel)} = {nameof(ModelUpdateBaseModel.FastTree)} use {nameof(TrainScorer)}.");
         int n = DataViews.RowCount(trainingData);
         Contracts.CheckParam(n > 0, nameof(trainingData), "The training data is empty.");
         if (_options.BaseModel == ModelUpdateBaseModel.LogisticRegression && _options.ExactLogisticRegression)
@@ -91,6 +104,28 @@ public sealed class ModelUpdateSimulation
                 ShuffleEachEpoch = true,
                 Seed = seed,
             }).Fit(trainingData).Model;
+    }
+
+    /// <summary>
+    /// Trains one model (M1, M2 or a retrain) with the simulation's settings as a scorer: <see cref="TrainModel"/> for
+    /// the logistic and neural base models, a FastTree ensemble read as a <see cref="Trees.TreeEnsembleScorer"/> for
+    /// <see cref="ModelUpdateBaseModel.FastTree"/>.
+    /// </summary>
+    /// <param name="trainingData">Rows with <c>Features</c> (a known-sized vector of <see cref="float"/>) and <c>Label</c> (<see cref="bool"/>).</param>
+    /// <param name="seed">The training seed.</param>
+    public IScorer TrainScorer(IDataView trainingData, int seed)
+    {
+        Contracts.CheckValue(trainingData, nameof(trainingData));
+        if (_options.BaseModel != ModelUpdateBaseModel.FastTree)
+            return TrainModel(trainingData, seed);
+        Contracts.CheckParam(DataViews.RowCount(trainingData) > 0, nameof(trainingData), "The training data is empty.");
+        var trainer = new MLContext(seed).BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = _options.NumberOfTrees,
+            NumberOfLeaves = _options.NumberOfLeaves,
+            NumberOfThreads = 1,
+        });
+        return new Trees.TreeEnsembleScorer(MlNetTreeEnsembles.FromTransformer(trainer.Fit(trainingData)));
     }
 
     // Σᵢ BCE(σ(wᵀxᵢ + b), yᵢ) + ½‖w‖² (scikit-learn's LogisticRegression(C=1) objective, intercept not penalised),
@@ -276,7 +311,7 @@ public sealed class ModelUpdateSimulation
         for (int k = 0; k < retrains; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var m2 = TrainModel(Bootstrap(afterFeatures, afterLabels, d, random, data.GetView(ShiftPart.AfterTrain)), (int)(random.NextUInt64() & int.MaxValue));
+            var m2 = TrainScorer(Bootstrap(afterFeatures, afterLabels, d, random, data.GetView(ShiftPart.AfterTrain)), (int)(random.NextUInt64() & int.MaxValue));
             int row = (int)(random.NextDouble() * rows);
             for (int r = 0; r < radii.Length; r++)
             {
@@ -300,12 +335,12 @@ public sealed class ModelUpdateSimulation
         return new InvalidationCertificate(shift.Name, fold, epsilon, delta, retrains, allowed, rows, chosen, levels);
     }
 
-    private (ScorerModelParameters M1, ScorerModelParameters M2) TrainPair(ShiftFold fold, int foldIndex)
+    private (IScorer M1, IScorer M2) TrainPair(ShiftFold fold, int foldIndex)
     {
         // Different, fold-specific seeds for M1 and M2, fixed by the simulation's seed.
         var random = new RandomSource(_seed, stream: foldIndex);
         int seed1 = (int)(random.NextUInt64() & int.MaxValue), seed2 = (int)(random.NextUInt64() & int.MaxValue);
-        return (TrainModel(fold.GetView(ShiftPart.BeforeTrain), seed1), TrainModel(fold.GetView(ShiftPart.AfterTrain), seed2));
+        return (TrainScorer(fold.GetView(ShiftPart.BeforeTrain), seed1), TrainScorer(fold.GetView(ShiftPart.AfterTrain), seed2));
     }
 
     private double[] RowsRejected(IScorer model, double[] rows, int d)
@@ -372,6 +407,12 @@ public sealed class ModelUpdateSimulation
         /// <summary>Gets the decision threshold θ₀ of M1 and M2. Range: 0 &lt; θ₀ &lt; 1.</summary>
         public double Threshold { get; init; } = Defaults.Threshold;
 
+        /// <summary>Gets the number of trees of a <see cref="ModelUpdateBaseModel.FastTree"/> base model. Range: value ≥ 1.</summary>
+        public int NumberOfTrees { get; init; } = Defaults.NumberOfTrees;
+
+        /// <summary>Gets the leaves per tree of a <see cref="ModelUpdateBaseModel.FastTree"/> base model. Range: value ≥ 2.</summary>
+        public int NumberOfLeaves { get; init; } = Defaults.NumberOfLeaves;
+
         /// <summary>
         /// Gets whether a <see cref="RobustGenerator"/>'s λ is chosen per fold by the reference protocol
         /// (<see cref="RobustGenerator.SelectRecourseWeight"/> on the training rows M1 rejects) instead of its own λ.
@@ -390,6 +431,8 @@ public sealed class ModelUpdateSimulation
             public const double Threshold = 0.5;
             public const bool ChooseRecourseWeight = true;
             public const bool ExactLogisticRegression = true;
+            public const int NumberOfTrees = 100;
+            public const int NumberOfLeaves = 20;
         }
     }
 }

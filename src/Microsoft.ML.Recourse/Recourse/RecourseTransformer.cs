@@ -259,10 +259,33 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
             {
                 Contracts.Check(action.Count == d,
                     $"Recourse generator '{Generator.Name}' returned an action of {action.Count} values for a row; the model takes {d}.");
+                // The action as written (float δ) and as a user applies it (x + δ in float), checked with the model again;
+                // when the rounded δ falls back across the boundary, δ is taken to the nearest float at or beyond the target.
                 var delta = new float[d];
-                for (int j = 0; j < d; j++) delta[j] = (float)action[j];
-                output[r] = new RowRecourse(delta, (float)result.Cost, true, result.Status.ToString());
-                found++;
+                var applied = new double[d];
+                for (int j = 0; j < d; j++)
+                {
+                    delta[j] = (float)action[j];
+                    applied[j] = (float)((float)rows[r * d + j] + delta[j]);
+                }
+                if (!(Model.Score(applied) >= Threshold))
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        float x = (float)rows[r * d + j];
+                        delta[j] = SingleDelta(x, rows[r * d + j] + action[j]);
+                        applied[j] = (float)(x + delta[j]);
+                    }
+                }
+                if (Model.Score(applied) >= Threshold)
+                {
+                    output[r] = new RowRecourse(delta, (float)result.Cost, true, result.Status.ToString());
+                    found++;
+                }
+                else
+                {
+                    output[r] = RowRecourse.None(d, nameof(RecourseStatus.NotFound));
+                }
             }
             else
             {
@@ -271,6 +294,26 @@ public sealed class RecourseTransformer : ITransformer, IPersistedTransformer, I
         }
         statistics?.Add(count, rejected.Length, found);
         return output;
+    }
+
+    /// <summary>
+    /// The <see cref="float"/> δ to write for a move from <paramref name="x"/> to <paramref name="target"/> when the plain
+    /// cast of δ does not keep the row accepted: the one for
+    /// which x + δ, added in single precision as a user of the <c>RecourseDelta</c> column adds it, is the nearest float
+    /// at or beyond the target, away from x. Casting the double δ is not enough: an exact method puts x + δ one float past
+    /// a split threshold, and the float sum of x and the rounded δ can fall back onto the threshold (seen with FastTree:
+    /// no float δ at all gives 6.2918434f + δ = 2.2284954f).
+    /// </summary>
+    internal static float SingleDelta(float x, double target)
+    {
+        if (target == x) return 0;
+        bool up = target > x;
+        float to = (float)target;
+        if (up ? to < target : to > target) to = up ? MathF.BitIncrement(to) : MathF.BitDecrement(to);
+        float delta = (float)((double)to - x);
+        for (int step = 0; step < 8 && (up ? (float)(x + delta) < to : (float)(x + delta) > to); step++)
+            delta = up ? MathF.BitIncrement(delta) : MathF.BitDecrement(delta);
+        return delta;
     }
 
     IReadOnlyList<string> IPersistedTransformer.InputColumnNames => InputColumnNames;

@@ -10,13 +10,20 @@ namespace Microsoft.ML.Recourse.Tests.Recourse;
 // JSON's changes, read back as the column types, are applied to the CSV's rows and scored by the loaded model.
 public class ExplainColumnsCommandTests
 {
-    private static readonly Lazy<(string Model, string Data, string Actions)> Files = new(() =>
+    private static readonly Lazy<(string Model, string Data, string Actions)> Files = new(() => Write("lbfgs"));
+
+    // The same files with a FastTree model (Model Builder's tree pipeline: no normaliser), solved exactly on CP-SAT.
+    private static readonly Lazy<(string Model, string Data, string Actions)> TreeFiles = new(() => Write("fasttree"));
+
+    private static (string Model, string Data, string Actions) Write(string trainer)
     {
         string dir = Path.Combine(Path.GetTempPath(), "recourse-explain-columns-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var ml = new MLContext(seed: 3);
         var train = ml.Data.LoadFromEnumerable(ColumnRecourseTests.Applicants(600, 3));
-        var model = ColumnRecourseTests.ModelBuilderPipeline(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression()).Fit(train);
+        var model = trainer == "fasttree"
+            ? ColumnRecourseTests.TreePipeline(ml, ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 40, numberOfLeaves: 10)).Fit(train)
+            : ColumnRecourseTests.ModelBuilderPipeline(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression()).Fit(train);
         string modelPath = Path.Combine(dir, "MLModel.zip");
         ml.Model.Save(model, train.Schema, modelPath);
         string dataPath = Path.Combine(dir, "applicants.csv");
@@ -26,19 +33,21 @@ public class ExplainColumnsCommandTests
         string actionsPath = Path.Combine(dir, "actions.json");
         File.WriteAllText(actionsPath, ColumnRecourseTests.Actions.ToJson());
         return (modelPath, dataPath, actionsPath);
-    });
+    }
 
     private static string Number(float v) => float.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
-    [Fact]
-    public void Json_changes_read_back_from_text_are_accepted_by_the_loaded_model()
+    [Theory]
+    [InlineData("lbfgs", "linear-mip")]
+    [InlineData("fasttree", "trees-cp-sat")]
+    public void Json_changes_read_back_from_text_are_accepted_by_the_loaded_model(string trainer, string method)
     {
-        var (modelPath, dataPath, actionsPath) = Files.Value;
+        var (modelPath, dataPath, actionsPath) = trainer == "fasttree" ? TreeFiles.Value : Files.Value;
         var (exit, output, error) = CliRunner.Run("explain", "--model", modelPath, "--data", dataPath, "--actions", actionsPath, "--options", "2", "--json");
         exit.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        root.GetProperty("method").GetString().Should().Be("linear-mip");
+        root.GetProperty("method").GetString().Should().Be(method);
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         rows.Should().HaveCount(60);
         rows.Select(r => r.GetProperty("row").GetInt32()).Should().Equal(Enumerable.Range(0, 60));
