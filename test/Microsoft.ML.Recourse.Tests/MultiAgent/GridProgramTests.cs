@@ -119,6 +119,30 @@ public class GridProgramTests
         compared.Should().BeGreaterThan(5);
     }
 
+    [Fact]
+    public void Recommend_RepeatedRuns_GiveIdenticalRecommendations()
+    {
+        var random = new Random(9);
+        int found = 0;
+        for (int trial = 0; trial < 10; trial++)
+        {
+            var (system, actions, factual) = RandomInstance(random);
+            RecourseProblem[] problems = [.. RecourseProblem.Standard];
+            MultiAgentRecommendation[] Run() => new MLContext(1).Recourse().MultiAgent.Recommender(system, "p", actions, problems,
+                new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual).ToArray();
+            var first = Run();
+            var second = Run();
+            for (int k = 0; k < problems.Length; k++)
+            {
+                second[k].Status.Should().Be(first[k].Status, "trial {0}, problem {1}", trial, problems[k]);
+                second[k].Action.Should().Be(first[k].Action, "trial {0}, problem {1}", trial, problems[k]);
+                second[k].Cost.Should().Be(first[k].Cost, "trial {0}, problem {1}", trial, problems[k]);
+                found += first[k].HasRecommendation ? 1 : 0;
+            }
+        }
+        found.Should().BeGreaterThan(5);
+    }
+
     [Theory]
     [InlineData(0.0, 1, "SolverMaximumSeconds")]
     [InlineData(10.0, 0, "SolverNumberOfWorkers")]
