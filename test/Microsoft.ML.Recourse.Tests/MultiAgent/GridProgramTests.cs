@@ -49,15 +49,15 @@ public class GridProgramTests
             double principalOutcome = system.Outcomes(factual)[0];
             RecourseProblem[] problems = [.. RecourseProblem.Standard, RecourseProblem.Threshold(principalOutcome + 0.5),
                 new("combined", RecourseConstraints.PrincipalImproves | RecourseConstraints.OthersNotWorse | RecourseConstraints.WelfareNotWorse)];
-            var cbc = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
+            var mip = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
             var enumerated = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Enumeration }).Recommend(factual);
             for (int k = 0; k < problems.Length; k++)
             {
-                cbc[k].Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
-                cbc[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
-                if (!cbc[k].HasRecommendation) { none++; continue; }
+                mip[k].Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
+                mip[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
+                if (!mip[k].HasRecommendation) { none++; continue; }
                 recommended++;
-                cbc[k].Cost.Should().BeApproximately(enumerated[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
+                mip[k].Cost.Should().BeApproximately(enumerated[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
             }
         }
         recommended.Should().BeGreaterThan(50);
