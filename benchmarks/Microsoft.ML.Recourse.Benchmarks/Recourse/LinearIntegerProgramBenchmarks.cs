@@ -85,7 +85,7 @@ public class LinearIntegerProgramBenchmarks
         return found;
     }
 
-    [Benchmark(OperationsPerInvoke = MixedIntegerProgramRows, Description = "Cbc, 16 feasible rows, per row")]
+    [Benchmark(OperationsPerInvoke = MixedIntegerProgramRows, Description = "mixed-integer engine, 16 feasible rows, per row")]
     public IReadOnlyList<RecourseResult> MixedIntegerProgramFeasibleRows() => _mixedIntegerProgram.Generate(_model, 0.5, _actionSet, _feasible.AsMemory(0, MixedIntegerProgramRows * _model.FeatureCount));
 
     // Adult's nine features and actionability; five skewed continuous columns, four indicators, a logistic label rule.

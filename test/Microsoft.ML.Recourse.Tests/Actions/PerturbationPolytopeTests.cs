@@ -125,10 +125,10 @@ public class PerturbationPolytopeTests
     }
 
     [Fact]
-    public void Minimize_RandomSeparableSets_EqualsClp()
+    public void Minimize_RandomSeparableSets_EqualsGlop()
     {
         var rng = new Random(12);
-        var clp = new GlopSolver();
+        var glop = new GlopSolver();
         for (int instance = 0; instance < 500; instance++)
         {
             var (set, _) = RandomSet(rng, new Shape(MaxFeatures: 8, Groups: false, Rows: false, Grids: true, FiniteBoxes: true));
@@ -136,7 +136,7 @@ public class PerturbationPolytopeTests
             var c = RandomObjective(rng, set.FeatureCount);
 
             var closed = p.Minimize(c);
-            var reference = clp.Solve(p.ToLinearProgram(c));
+            var reference = glop.Solve(p.ToLinearProgram(c));
 
             reference.Status.Should().Be(LinearProgramStatus.Optimal);
             closed.ObjectiveValue.Should().BeApproximately(reference.ObjectiveValue, 1e-9 * (1 + Math.Abs(reference.ObjectiveValue)), $"instance {instance}");
@@ -144,10 +144,10 @@ public class PerturbationPolytopeTests
     }
 
     [Fact]
-    public void Minimize_OneHotGroups_EqualsClpOnTheRelaxation()
+    public void Minimize_OneHotGroups_EqualsGlopOnTheRelaxation()
     {
         var rng = new Random(13);
-        var clp = new GlopSolver();
+        var glop = new GlopSolver();
         int switched = 0;
         for (int instance = 0; instance < 500; instance++)
         {
@@ -156,7 +156,7 @@ public class PerturbationPolytopeTests
             var c = RandomObjective(rng, set.FeatureCount);
 
             var closed = p.Minimize(c);
-            var reference = clp.Solve(p.ToLinearProgram(c));
+            var reference = glop.Solve(p.ToLinearProgram(c));
 
             reference.Status.Should().Be(LinearProgramStatus.Optimal);
             closed.ObjectiveValue.Should().BeApproximately(reference.ObjectiveValue, 1e-9, $"instance {instance}");
@@ -269,8 +269,8 @@ public class PerturbationPolytopeTests
         int offGrid = 0;
         for (int instance = 0; instance < 10_000; instance++)
         {
-            // Unlimited boxes (unbounded objectives) only without general rows: Clp 1.17's dual simplex can call an
-            // unbounded program with free columns infeasible, a solver matter outside this test's scope.
+            // Unlimited boxes (unbounded objectives) only without general rows: a simplex can call an unbounded program with
+            // free columns infeasible (GlopSolver re-examines such verdicts), a solver matter outside this test's scope.
             bool rows = rng.Next(3) == 0;
             var shape = new Shape(MaxFeatures: 6, Groups: rng.Next(2) == 0, Rows: rows, Grids: rng.Next(2) == 0, FiniteBoxes: rows);
             var (set, groupSize) = RandomSet(rng, shape);

@@ -49,15 +49,15 @@ public class GridProgramTests
             double principalOutcome = system.Outcomes(factual)[0];
             RecourseProblem[] problems = [.. RecourseProblem.Standard, RecourseProblem.Threshold(principalOutcome + 0.5),
                 new("combined", RecourseConstraints.PrincipalImproves | RecourseConstraints.OthersNotWorse | RecourseConstraints.WelfareNotWorse)];
-            var cbc = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
+            var mip = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual);
             var enumerated = ctx.MultiAgent.Recommender(system, "p", actions, problems, new() { Solver = MultiAgentSolver.Enumeration }).Recommend(factual);
             for (int k = 0; k < problems.Length; k++)
             {
-                cbc[k].Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
-                cbc[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
-                if (!cbc[k].HasRecommendation) { none++; continue; }
+                mip[k].Solver.Should().Be(MultiAgentSolver.MixedIntegerProgram);
+                mip[k].Status.Should().Be(enumerated[k].Status, "trial {0}, problem {1}: enumeration says {2}", trial, problems[k], enumerated[k]);
+                if (!mip[k].HasRecommendation) { none++; continue; }
                 recommended++;
-                cbc[k].Cost.Should().BeApproximately(enumerated[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
+                mip[k].Cost.Should().BeApproximately(enumerated[k].Cost, 1e-9, "trial {0}, problem {1}", trial, problems[k]);
             }
         }
         recommended.Should().BeGreaterThan(50);
@@ -117,6 +117,30 @@ public class GridProgramTests
             }
         }
         compared.Should().BeGreaterThan(5);
+    }
+
+    [Fact]
+    public void Recommend_RepeatedRuns_GiveIdenticalRecommendations()
+    {
+        var random = new Random(9);
+        int found = 0;
+        for (int trial = 0; trial < 10; trial++)
+        {
+            var (system, actions, factual) = RandomInstance(random);
+            RecourseProblem[] problems = [.. RecourseProblem.Standard];
+            MultiAgentRecommendation[] Run() => new MLContext(1).Recourse().MultiAgent.Recommender(system, "p", actions, problems,
+                new() { Solver = MultiAgentSolver.MixedIntegerProgram }).Recommend(factual).ToArray();
+            var first = Run();
+            var second = Run();
+            for (int k = 0; k < problems.Length; k++)
+            {
+                second[k].Status.Should().Be(first[k].Status, "trial {0}, problem {1}", trial, problems[k]);
+                second[k].Action.Should().Be(first[k].Action, "trial {0}, problem {1}", trial, problems[k]);
+                second[k].Cost.Should().Be(first[k].Cost, "trial {0}, problem {1}", trial, problems[k]);
+                found += first[k].HasRecommendation ? 1 : 0;
+            }
+        }
+        found.Should().BeGreaterThan(5);
     }
 
     [Theory]

@@ -99,16 +99,16 @@ public class SeparableBoxSolverTests
             sense: maximize ? ObjectiveSense.Maximize : ObjectiveSense.Minimize);
 
     [Fact]
-    public void Solve_RandomSeparablePrograms_AgreesWithClp()
+    public void Solve_RandomSeparablePrograms_AgreesWithGlop()
     {
-        var clp = new GlopSolver();
+        var glop = new GlopSolver();
         var property = Prop.ForAll(s_separable.ToArbitrary(), problem =>
         {
             var closed = new SeparableBoxSolver().Solve(problem);
-            var reference = clp.Solve(problem);
+            var reference = glop.Solve(problem);
             bool agree = closed.Status == reference.Status
                 && (!closed.IsOptimal || Math.Abs(closed.ObjectiveValue - reference.ObjectiveValue) <= 1e-7 && MaxViolation(problem, closed.Solution) == 0);
-            return agree.Label($"{Describe(problem)}: closed form {closed.Status} {closed.ObjectiveValue}, Clp {reference.Status} {reference.ObjectiveValue} ({reference.Message})");
+            return agree.Label($"{Describe(problem)}: closed form {closed.Status} {closed.ObjectiveValue}, GLOP {reference.Status} {reference.ObjectiveValue} ({reference.Message})");
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000).WithReplay(new Replay(new Rnd(20210611UL), null)), property);
     }

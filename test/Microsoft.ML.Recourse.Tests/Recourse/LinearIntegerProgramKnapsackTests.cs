@@ -155,7 +155,7 @@ public class LinearIntegerProgramKnapsackTests
     }
 
     [Fact]
-    public void Cbc_RandomInstances_MatchesKnapsackSolver()
+    public void MixedIntegerEngine_RandomInstances_MatchesKnapsackSolver()
     {
         var random = new Random(31);
         for (int instance = 0; instance < 150; instance++)
@@ -164,12 +164,12 @@ public class LinearIntegerProgramKnapsackTests
             var problem = RandomProblem(random, maximumCost, maxBlocks: 7, maxChoices: 8);
             var fast = MultipleChoiceKnapsack.Solve(problem, []).Choice;
             var expected = fast is null ? ((double, double)?)null : problem.Objective(fast);
-            ShouldMatch(problem, SolveWithCbc(problem, []), expected, [], $"instance {instance} ({(maximumCost ? "max" : "additive")})");
+            ShouldMatch(problem, SolveWithMixedIntegerEngine(problem, []), expected, [], $"instance {instance} ({(maximumCost ? "max" : "additive")})");
         }
     }
 
     [Fact]
-    public void Cbc_GeneralRowsAndCuts_MatchesBruteForce()
+    public void MixedIntegerEngine_GeneralRowsAndCuts_MatchesBruteForce()
     {
         var random = new Random(37);
         int feasible = 0;
@@ -181,7 +181,7 @@ public class LinearIntegerProgramKnapsackTests
             for (int step = 0; step < 3; step++)
             {
                 var expected = BruteForce(problem, forbidden);
-                var choice = SolveWithCbc(problem, forbidden);
+                var choice = SolveWithMixedIntegerEngine(problem, forbidden);
                 ShouldMatch(problem, choice, expected, forbidden, $"instance {instance}, step {step}");
                 if (choice is null) break;
                 feasible++;
@@ -191,7 +191,7 @@ public class LinearIntegerProgramKnapsackTests
         feasible.Should().BeGreaterThan(100);
     }
 
-    private static int[]? SolveWithCbc(ActionGridProblem problem, IReadOnlyList<bool[]> forbidden)
+    private static int[]? SolveWithMixedIntegerEngine(ActionGridProblem problem, IReadOnlyList<bool[]> forbidden)
     {
         var result = LinearProgramSolver.Solve(problem.ToIntegerProgram(forbidden));
         result.Status.Should().BeOneOf(LinearProgramStatus.Optimal, LinearProgramStatus.Infeasible);

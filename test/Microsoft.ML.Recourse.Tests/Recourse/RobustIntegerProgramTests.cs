@@ -94,7 +94,7 @@ public class RobustIntegerProgramTests
     }
 
     [Fact]
-    public void RobustIntegerProgram_KnapsackAndCbc_GiveTheSameOptimum()
+    public void RobustIntegerProgram_KnapsackAndMixedIntegerEngine_GiveTheSameOptimum()
     {
         var random = new Random(13);
         for (int trial = 0; trial < 30; trial++)
@@ -104,9 +104,9 @@ public class RobustIntegerProgramTests
             LinearIntegerProgramGenerator Make(IntegerProgramSolver solver) => Context.Generators.LinearIntegerProgram(
                 new LinearIntegerProgramGenerator.Options { RobustnessRadius = 0.1, Solver = solver, GridPointsPerFeature = 9 });
             var knapsack = Make(IntegerProgramSolver.MultipleChoiceKnapsack).Generate(model, 0.5, actions, x).Single();
-            var cbc = Make(IntegerProgramSolver.MixedIntegerProgram).Generate(model, 0.5, actions, x).Single();
-            cbc.Status.Should().Be(knapsack.Status);
-            if (knapsack.Status == RecourseStatus.Found) cbc.Cost.Should().BeApproximately(knapsack.Cost, 1e-7);
+            var mip = Make(IntegerProgramSolver.MixedIntegerProgram).Generate(model, 0.5, actions, x).Single();
+            mip.Status.Should().Be(knapsack.Status);
+            if (knapsack.Status == RecourseStatus.Found) mip.Cost.Should().BeApproximately(knapsack.Cost, 1e-7);
         }
     }
 

@@ -5,7 +5,11 @@ using OrSolver = Google.OrTools.LinearSolver.Solver;
 namespace Microsoft.ML.Recourse.Optimization.OrTools;
 
 /// <summary>Loads a <see cref="LinearProgram"/> into an OR-Tools <c>MPSolver</c>, solves it, and maps the answer.</summary>
-/// <remarks>MPSolver instances are not thread-safe, so every solve builds its own (tens of microseconds for GLOP).</remarks>
+/// <remarks>
+/// MPSolver instances are not thread-safe, so every solve builds its own. Reusing one solver per thread with warm
+/// starts was measured and not adopted (docs/solvers.md, "Measured"): which of several optima a warm start returns
+/// would depend on what the thread solved before, so answers would depend on how rows are spread over threads.
+/// </remarks>
 internal static class OrToolsModel
 {
     private const double IntegralityTolerance = 1e-6;
@@ -20,18 +24,36 @@ internal static class OrToolsModel
         for (int j = 0; j < variables.Length; j++)
             variables[j] = solver.MakeVar(problem.ColumnLower[j], problem.ColumnUpper[j], problem.IsInteger[j], "");
         var rows = new Constraint[problem.Constraints.Count];
+        // Repeated indices add up, as they do in the row's definition: the sums are gathered in two arrays indexed by
+        // variable (stamped with the row), so no row allocates.
+        var sums = new double[variables.Length];
+        var stamps = new int[variables.Length];
         for (int i = 0; i < rows.Length; i++)
         {
             var row = problem.Constraints[i];
             rows[i] = solver.MakeConstraint(row.Lower, row.Upper, "");
-            // Repeated indices add up, as they do in the row's definition.
-            var coefficients = new Dictionary<int, double>();
-            for (int k = 0; k < row.Indices.Count; k++)
-                coefficients[row.Indices[k]] = coefficients.GetValueOrDefault(row.Indices[k]) + row.Coefficients[k];
-            foreach (var (j, a) in coefficients) rows[i].SetCoefficient(variables[j], a);
+            int stamp = i + 1;
+            var indices = row.Indices;
+            var coefficients = row.Coefficients;
+            for (int k = 0; k < indices.Count; k++)
+            {
+                int j = indices[k];
+                if (stamps[j] == stamp) sums[j] += coefficients[k];
+                else (stamps[j], sums[j]) = (stamp, coefficients[k]);
+            }
+            for (int k = 0; k < indices.Count; k++)
+            {
+                int j = indices[k];
+                if (stamps[j] != stamp) continue;
+                rows[i].SetCoefficient(variables[j], sums[j]);
+                stamps[j] = -stamp;
+            }
         }
         var objective = solver.Objective();
-        for (int j = 0; j < variables.Length; j++) objective.SetCoefficient(variables[j], problem.Objective[j]);
+        for (int j = 0; j < variables.Length; j++)
+        {
+            if (problem.Objective[j] != 0) objective.SetCoefficient(variables[j], problem.Objective[j]);
+        }
         if (problem.Sense == ObjectiveSense.Minimize) objective.SetMinimization(); else objective.SetMaximization();
 
         if (double.IsFinite(settings.MaximumSeconds))
@@ -47,7 +69,8 @@ internal static class OrToolsModel
         {
             case OrSolver.ResultStatus.OPTIMAL:
             case OrSolver.ResultStatus.FEASIBLE:
-                var solution = variables.Select(v => v.SolutionValue()).ToArray();
+                var solution = new double[variables.Length];
+                for (int j = 0; j < solution.Length; j++) solution[j] = variables[j].SolutionValue();
                 // Integer variables come back within the engine's integrality tolerance (1e-6 for SCIP); snapping them
                 // makes the reported point and objective exact.
                 for (int j = 0; j < solution.Length; j++)
@@ -56,7 +79,10 @@ internal static class OrToolsModel
                         solution[j] = Math.Round(solution[j]);
                 }
                 if (!problem.HasIntegerVariables && status == OrSolver.ResultStatus.OPTIMAL)
-                    rowDuals = rows.Select(r => r.DualValue()).ToArray();
+                {
+                    rowDuals = new double[rows.Length];
+                    for (int i = 0; i < rows.Length; i++) rowDuals[i] = rows[i].DualValue();
+                }
                 var mapped = status == OrSolver.ResultStatus.OPTIMAL ? LinearProgramStatus.Optimal : LinearProgramStatus.Limit;
                 return new LinearProgramResult(mapped, ObjectiveAt(problem, solution), solution, work,
                     mapped == LinearProgramStatus.Optimal ? null : note + " The time limit stopped the search; the incumbent is returned.");

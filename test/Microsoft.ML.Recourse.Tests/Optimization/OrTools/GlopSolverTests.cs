@@ -35,7 +35,7 @@ public class GlopSolverTests
 
             result.Status.Should().Be(LinearProgramStatus.Optimal, $"trial {trial} is feasible and bounded by construction");
             MaxViolation(problem, result.Solution).Should().BeLessThan(1e-7, $"trial {trial}");
-            // Clp's row prices are only used as a certificate: the dual bound is recomputed here.
+            // GLOP's row prices are only used as a certificate: the dual bound is recomputed here.
             double dualBound = DualBound(problem, rowPrices);
             (result.ObjectiveValue - dualBound).Should().BeLessThan(1e-6 * (1 + Math.Abs(result.ObjectiveValue)), $"trial {trial}: the duality gap closes");
         }
@@ -143,6 +143,24 @@ public class GlopSolverTests
         var parallel = new double[problems.Length];
         Parallel.For(0, problems.Length, i => parallel[i] = glop.Solve(problems[i]).ObjectiveValue);
         parallel.Should().Equal(sequential);
+    }
+
+    [Fact]
+    public void Solve_RepeatedlyAndFromManyThreads_GivesBitIdenticalSolutions()
+    {
+        var random = new Random(11);
+        var problems = Enumerable.Range(0, 32).Select(_ => FeasibleBoundedLp(random, 12, 10)).ToArray();
+        var glop = new GlopSolver();
+        var first = problems.Select(p => glop.Solve(p).Solution.ToArray()).ToArray();
+        var second = problems.Select(p => glop.Solve(p).Solution.ToArray()).ToArray();
+        var parallel = new double[problems.Length][];
+        Parallel.For(0, problems.Length, i => parallel[i] = glop.Solve(problems[i]).Solution.ToArray());
+        for (int i = 0; i < problems.Length; i++)
+        {
+            first[i].Should().NotBeEmpty($"program {i} is feasible and bounded");
+            second[i].Should().Equal(first[i], $"program {i}, second run");
+            parallel[i].Should().Equal(first[i], $"program {i}, in parallel");
+        }
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public class MixedIntegerSolverTests
     [InlineData(MixedIntegerEngine.Scip)]
     public void Solve_CrossedOrInfiniteValuedBounds_IsInfeasibleWithoutCallingTheEngine(MixedIntegerEngine engine)
     {
-        // Cbc aborts the process on a lower bound of +∞, so these never reach it.
+        // Empty ranges are answered before any engine call, so no engine sees a lower bound of +∞.
         var problem = new LinearProgram([1, 1], [0, Inf], [1, Inf], isInteger: [true, false]);
         var result = new MixedIntegerSolver(engine).Solve(problem);
         result.Status.Should().Be(LinearProgramStatus.Infeasible);
@@ -174,7 +174,7 @@ public class MixedIntegerSolverTests
     [InlineData(MixedIntegerEngine.CpSat)]
     public void Solve_TimeLimitWithIncumbent_ReturnsAFeasibleSolution(MixedIntegerEngine engine)
     {
-        // A 60-item knapsack with large, nearly proportional weights and values: Cbc needs seconds to prove optimality.
+        // A 60-item knapsack with large, nearly proportional weights and values: the engines need seconds to prove optimality.
         var random = new Random(8);
         var weights = Enumerable.Range(0, 60).Select(_ => (double)random.Next(100000, 200000)).ToArray();
         var problem = Knapsack(weights.Select(w => w + random.Next(0, 3)).ToArray(), weights, Math.Floor(weights.Sum() / 2) + 0.5);
