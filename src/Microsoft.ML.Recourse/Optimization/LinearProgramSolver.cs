@@ -23,15 +23,17 @@ public static class LinearProgramSolver
     /// Search threads of the mixed-integer engines (GLOP and the closed form use one); 1 (the default) gives the same
     /// answers run to run. Range: 1 ≤ value ≤ 64.
     /// </param>
+    /// <param name="engine">The engine of programs with integer variables (default: automatic).</param>
     /// <returns>A solver that may be used from many threads at once.</returns>
-    public static ILinearProgramSolver Create(double? maximumSeconds = null, int numberOfWorkers = MixedIntegerSolver.Defaults.NumberOfWorkers)
+    public static ILinearProgramSolver Create(double? maximumSeconds = null, int numberOfWorkers = MixedIntegerSolver.Defaults.NumberOfWorkers,
+        MixedIntegerEngine engine = MixedIntegerSolver.Defaults.Engine)
     {
         CheckLimits(maximumSeconds, nameof(maximumSeconds), numberOfWorkers, nameof(numberOfWorkers));
-        if (maximumSeconds is null && numberOfWorkers == MixedIntegerSolver.Defaults.NumberOfWorkers)
+        Contracts.CheckParam(Enum.IsDefined(engine), nameof(engine), $"Unknown engine {engine}.");
+        if (maximumSeconds is null && numberOfWorkers == MixedIntegerSolver.Defaults.NumberOfWorkers && engine == MixedIntegerSolver.Defaults.Engine)
             return Default;
         double seconds = maximumSeconds ?? double.PositiveInfinity;
-        return new DispatchingSolver(new SeparableBoxSolver(), new GlopSolver(seconds),
-            new MixedIntegerSolver(MixedIntegerSolver.Defaults.Engine, seconds, numberOfWorkers));
+        return new DispatchingSolver(new SeparableBoxSolver(), new GlopSolver(seconds), new MixedIntegerSolver(engine, seconds, numberOfWorkers));
     }
 
     /// <summary>Checks a time limit and a worker count, naming the options that hold them.</summary>

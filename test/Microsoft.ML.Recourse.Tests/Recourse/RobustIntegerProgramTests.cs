@@ -2,11 +2,48 @@ using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Data;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Tests.TestFramework;
+using Microsoft.ML.Recourse.Datasets;
+using Microsoft.ML.Recourse.Experiments;
+using Microsoft.ML.Recourse.ModelUpdates;
+using Microsoft.ML.Recourse.Optimization.OrTools;
 
 namespace Microsoft.ML.Recourse.Tests.Recourse;
 
 public class RobustIntegerProgramTests
 {
+    // ROAR's programs on the shift data through the mixed-integer engine (SCIP, chosen for robust programs, and CP-SAT
+    // on the 54-feature student data) equal the exact knapsack solver's optimum on the first rejected rows.
+    [ReferenceDataTheory]
+    [InlineData("sba-temporal", MixedIntegerEngine.Automatic)]
+    [InlineData("student-geospatial", MixedIntegerEngine.Automatic)]
+    [InlineData("student-geospatial", MixedIntegerEngine.CpSat)]
+    public void RobustProgram_ThroughTheMixedIntegerEngine_EqualsTheKnapsackOptimumOnShiftData(string shiftName, MixedIntegerEngine engine)
+    {
+        var ctx = new MLContext(seed: 1).Recourse();
+        var shift = ctx.Datasets.LoadShift(shiftName);
+        var fold = shift.GetFold(0);
+        var model = ctx.ModelUpdateSimulation(new ModelUpdateSimulation.Options { Seed = 1 }).TrainModel(fold.GetView(ShiftPart.BeforeTrain), 1);
+        var actionSet = Upadhyay2021Experiment.ObservedRangeActionSet(shift);
+        var test = fold.GetFeatureMatrix(ShiftPart.BeforeTest);
+        int d = shift.FeatureCount;
+        var rows = Enumerable.Range(0, test.Length / d).Where(i => model.Score(test.AsSpan(i * d, d)) < 0.5).Take(3)
+            .SelectMany(i => test.AsSpan(i * d, d).ToArray()).ToArray();
+        var program = ctx.Generators.LinearIntegerProgram(new LinearIntegerProgramGenerator.Options
+        {
+            RobustnessRadius = 0.1, Solver = IntegerProgramSolver.MixedIntegerProgram, SolverEngine = engine,
+        });
+
+        var fromProgram = program.Generate(model, 0.5, actionSet, rows);
+        var fromKnapsack = ctx.Generators.RobustIntegerProgram(0.1).Generate(model, 0.5, actionSet, rows);
+
+        fromProgram.Should().HaveCount(3);
+        for (int r = 0; r < 3; r++)
+        {
+            fromProgram[r].Status.Should().Be(RecourseStatus.Found);
+            fromProgram[r].Cost.Should().BeApproximately(fromKnapsack[r].Cost, 1e-9, $"row {r}");
+        }
+    }
+
     private static readonly RecourseCatalog Context = new MLContext(seed: 5).Recourse();
 
     private static FeatureInfo[] Features(int d) => Enumerable.Range(0, d).Select(j => new FeatureInfo("f" + j, Actionability: FeatureActionability.Free)).ToArray();

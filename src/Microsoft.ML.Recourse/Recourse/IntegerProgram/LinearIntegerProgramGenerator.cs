@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.ML.Recourse.Actions;
 using Microsoft.ML.Recourse.Models;
 using Microsoft.ML.Recourse.Optimization;
+using Microsoft.ML.Recourse.Optimization.OrTools;
 
 using System.Text.Json.Nodes;
 using Microsoft.ML.Recourse.Persistence;
@@ -107,7 +108,10 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersist
         options.Check();
         _options = options;
         _seed = options.Seed ?? environment.NextSeed();
-        _programSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers);
+        // CP-SAT is fast on the plain programs but stalled on ROAR's robust ones (its integer scaling of the real-valued
+        // robust row, we think): seconds per row on sba against SCIP's tenths (docs/solvers.md).
+        var engine = options.SolverEngine == MixedIntegerEngine.Automatic && options.RobustnessRadius > 0 ? MixedIntegerEngine.Scip : options.SolverEngine;
+        _programSolver = LinearProgramSolver.Create(options.SolverMaximumSeconds, options.SolverNumberOfWorkers, engine);
     }
 
     JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, StoredOptions);
@@ -148,6 +152,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersist
         RobustnessRadius = _options.RobustnessRadius,
         SolverMaximumSeconds = _options.SolverMaximumSeconds,
         SolverNumberOfWorkers = _options.SolverNumberOfWorkers,
+        SolverEngine = _options.SolverEngine,
     };
 
     /// <inheritdoc/>
@@ -412,6 +417,13 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersist
         /// </summary>
         public int SolverNumberOfWorkers { get; init; } = Defaults.SolverNumberOfWorkers;
 
+        /// <summary>
+        /// Gets the engine of each row's mixed-integer program. <see cref="MixedIntegerEngine.Automatic"/> (the default)
+        /// gives the plain programs to CP-SAT and the robust ones (<see cref="RobustnessRadius"/> &gt; 0) to SCIP, the
+        /// faster of the two on each in docs/solvers.md.
+        /// </summary>
+        public MixedIntegerEngine SolverEngine { get; init; } = Defaults.SolverEngine;
+
         internal static class Defaults
         {
             public const LinearSurrogate Surrogate = LinearSurrogate.InputGradient;
@@ -420,6 +432,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersist
             public const IntegerProgramSolver Solver = IntegerProgramSolver.Automatic;
             public const int LimeSampleCount = 5000;
             public const int SolverNumberOfWorkers = 1;
+            public const MixedIntegerEngine SolverEngine = MixedIntegerEngine.Automatic;
         }
 
         internal void Check()
@@ -427,6 +440,7 @@ public sealed class LinearIntegerProgramGenerator : IRecourseGenerator, IPersist
             Contracts.CheckParam(Enum.IsDefined(Surrogate), nameof(Surrogate), $"Unknown surrogate {Surrogate}.");
             Contracts.CheckParam(Enum.IsDefined(Cost), nameof(Cost), $"Unknown cost function {Cost}.");
             Contracts.CheckParam(Enum.IsDefined(Solver), nameof(Solver), $"Unknown solver {Solver}.");
+            Contracts.CheckParam(Enum.IsDefined(SolverEngine), nameof(SolverEngine), $"Unknown engine {SolverEngine}.");
             Contracts.CheckParam(GridPointsPerFeature >= 2, nameof(GridPointsPerFeature), $"Must be ≥ 2; got {GridPointsPerFeature}.");
             RobustGenerator.CheckRadius(RobustnessRadius, nameof(RobustnessRadius));
             LinearProgramSolver.CheckLimits(SolverMaximumSeconds, nameof(SolverMaximumSeconds), SolverNumberOfWorkers, nameof(SolverNumberOfWorkers));
