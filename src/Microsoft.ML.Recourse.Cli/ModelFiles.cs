@@ -47,6 +47,8 @@ internal static class ModelFiles
             {
                 throw new InvalidDataException($"The metadata of model file '{path}' is not valid JSON ({e.Message}).", e);
             }
+            if (metadata.Keys.FirstOrDefault(k => !Commands.TrainCommand.MetadataKeys.All.Contains(k)) is { } unknown)
+                throw new InvalidDataException($"The metadata of model file '{path}' has an unknown key '{unknown}' (the keys are listed in docs/cli.md, \"Model file metadata\").");
         }
         return model;
     }

@@ -28,7 +28,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var rows = new Option<int>("--rows") { Description = "Number of synthetic applicants to generate (at least 100).", DefaultValueFactory = _ => 5000 };
+        var rows = new Option<int>("--rows") { Description = "Number of synthetic applicants to generate (at least 100).", DefaultValueFactory = _ => 5000 }.Range(100, 1_000_000);
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the split and the training.", DefaultValueFactory = _ => 0 };
         var command = new Command("demo", "Train a logistic model and an MLP on the embedded synthetic credit data and show one-step recourse for denied applicants.");
         command.Options.Add(json);

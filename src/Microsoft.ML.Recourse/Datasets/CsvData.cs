@@ -42,14 +42,18 @@ public sealed class CsvData
     public override string ToString() => FormattableString.Invariant(
         $"{System.IO.Path.GetFileName(Path)}: {RowCount} rows, {NumericColumns.Count} numeric and {TextColumns.Count} text columns{(LabelColumnName is null ? "" : $", label '{LabelColumnName}'")}");
 
+    /// <summary>
+    /// The most columns <see cref="DatasetsCatalog.LoadCsv(string, string?, string?)"/> reads: every column becomes a
+    /// feature, and training and recourse work per feature, so a wider file is refused before it is read.
+    /// </summary>
+    public const int MaximumColumns = 1_000;
+
     internal static CsvData Load(MLContext mlContext, string path, string? labelColumnName, string? positiveLabel)
     {
         var header = Header(path);
-        var text = mlContext.Data.CreateTextLoader(header.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray(),
-            separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
-        var values = header.Select(name => ColumnChecks.ReadText(text, text.Schema[name])).ToArray();
-        int rows = values.Length == 0 ? 0 : values[0].Length;
-        Contracts.Check(rows > 0, $"'{path}' has a header but no data rows.");
+        if (header.Length > MaximumColumns)
+            throw new FormatException(FormattableString.Invariant(
+                $"'{path}' has {header.Length} columns; a training file holds at most {MaximumColumns} (every column is a feature to train and explain over)."));
         int label = -1;
         if (labelColumnName is not null)
         {
@@ -57,16 +61,53 @@ public sealed class CsvData
             if (label < 0)
                 throw new ArgumentOutOfRangeException(nameof(labelColumnName), $"'{path}' has no column '{labelColumnName}'; its columns are: {string.Join(", ", header)}.");
         }
-        bool IsNumber(string v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
-        var numeric = Enumerable.Range(0, header.Length).Where(i => i != label && values[i].All(v => v.Length == 0 || IsNumber(v)) && values[i].Any(v => v.Length > 0)).ToArray();
+        // One pass over the file decides each column's type (and collects the label's values); nothing else is kept.
+        var text = mlContext.Data.CreateTextLoader(header.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray(),
+            separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
+        var allNumbers = Enumerable.Repeat(true, header.Length).ToArray();
+        var anyValue = new bool[header.Length];
+        var labelValues = new List<string>();
+        var labelSeen = new HashSet<string>(StringComparer.Ordinal);
+        int rows = 0;
+        using (var cursor = text.GetRowCursor(text.Schema))
+        {
+            var getters = text.Schema.Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
+            ReadOnlyMemory<char> value = default;
+            while (cursor.MoveNext())
+            {
+                rows++;
+                for (int i = 0; i < getters.Length; i++)
+                {
+                    getters[i](ref value);
+                    var span = value.Span;
+                    if (i == label)
+                    {
+                        if (labelSeen.Count <= MaximumLabelValues && labelSeen.Add(span.ToString())) labelValues.Add(span.ToString());
+                        continue;
+                    }
+                    if (span.Length == 0) continue;
+                    anyValue[i] = true;
+                    if (allNumbers[i] && !(double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)))
+                        allNumbers[i] = false;
+                }
+            }
+        }
+        Contracts.Check(rows > 0, $"'{path}' has a header but no data rows.");
+        if (labelSeen.Count > MaximumLabelValues)
+            throw new ArgumentOutOfRangeException(nameof(labelColumnName), FormattableString.Invariant(
+                $"The label column '{labelColumnName}' of '{path}' holds more than {MaximumLabelValues} distinct values; a label has two classes."));
+        var numeric = Enumerable.Range(0, header.Length).Where(i => i != label && allNumbers[i] && anyValue[i]).ToHashSet();
         var columns = header.Select((name, i) => new TextLoader.Column(name, numeric.Contains(i) ? DataKind.Single : DataKind.String, i)).ToArray();
         var data = mlContext.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
-        if (label >= 0) data = WithLabel(mlContext, data, labelColumnName!, values[label], positiveLabel, path);
+        if (label >= 0) data = WithLabel(mlContext, data, labelColumnName!, labelValues, positiveLabel, path);
         return new CsvData(path, data,
-            numeric.Select(i => header[i]).ToArray(),
+            Enumerable.Range(0, header.Length).Where(numeric.Contains).Select(i => header[i]).ToArray(),
             Enumerable.Range(0, header.Length).Where(i => i != label && !numeric.Contains(i)).Select(i => header[i]).ToArray(),
             labelColumnName, rows);
     }
+
+    // More distinct label values than this is not a label (the message lists the first ten anyway).
+    private const int MaximumLabelValues = 1_000;
 
     /// <summary>
     /// Loads a file into a model's input schema by header name. Schema columns the file lacks are left out: the model's
@@ -141,9 +182,8 @@ public sealed class CsvData
 
     // The label as Boolean: the positive value is true and every other value false; without one, the values must be
     // 0/1 or true/false.
-    private static IDataView WithLabel(MLContext mlContext, IDataView data, string labelColumn, string[] values, string? positiveLabel, string path)
+    private static IDataView WithLabel(MLContext mlContext, IDataView data, string labelColumn, IReadOnlyList<string> distinct, string? positiveLabel, string path)
     {
-        var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
         if (positiveLabel is null)
         {
             var allowed = new[] { "0", "1", "true", "false", "True", "False" };
