@@ -80,6 +80,7 @@ public sealed class CsvData
                 {
                     getters[i](ref value);
                     var span = value.Span;
+                    if (span.Contains(Replacement)) throw NotUtf8(path, header[i], rows - 1);
                     if (i == label)
                     {
                         if (labelSeen.Count <= MaximumLabelValues && labelSeen.Add(span.ToString())) labelValues.Add(span.ToString());
@@ -153,6 +154,7 @@ public sealed class CsvData
             for (int r = 0; r < values.Length; r++)
             {
                 string v = values[r];
+                if (v.Contains(Replacement)) throw NotUtf8(path, column.Name, r);
                 if (v.Length == 0 || v == "?" || v.Equals("NaN", StringComparison.OrdinalIgnoreCase)) continue;
                 bool ok = column.DataKind switch
                 {
@@ -168,6 +170,12 @@ public sealed class CsvData
         }
     }
 
+    // What a reader puts where the bytes are not valid UTF-8.
+    private const char Replacement = '\uFFFD';
+
+    private static FormatException NotUtf8(string path, string column, int dataRow) => new(FormattableString.Invariant(
+        $"'{System.IO.Path.GetFileName(path)}': column '{column}', data row {dataRow} (line {dataRow + 2}), is not valid UTF-8 text; save the file as UTF-8."));
+
     private static string[] Header(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"File '{System.IO.Path.GetFullPath(path)}' does not exist.", path);
@@ -177,6 +185,7 @@ public sealed class CsvData
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new FormatException($"'{path}': the header names column '{duplicate.Key}' twice.");
         if (names.Any(n => n.Length == 0)) throw new FormatException($"'{path}': a header field is empty.");
+        if (names.Any(n => n.Contains(Replacement))) throw new FormatException($"'{path}' line 1: the header is not valid UTF-8 text; save the file as UTF-8.");
         return names;
     }
 

@@ -214,4 +214,32 @@ public class BadInputTests
         exit.Should().Be(0, error);
         output.Should().NotContain("\u001b").And.Contain("Allowed misses k*");
     }
+
+    [Fact]
+    public void Csv_NotUtf8_IsRefusedNamingColumnAndLine()
+    {
+        string path = TempPath(".csv");
+        File.WriteAllBytes(path, [.. "a,b,y\n1,2,1\n"u8.ToArray(), 0xff, 0xfe, .. "3,4,0\n"u8.ToArray()]);
+        var act = () => new MLContext(0).Recourse().Datasets.LoadCsv(path, "y");
+        act.Should().Throw<FormatException>().WithMessage("*column 'a', data row 1 (line 3), is not valid UTF-8*");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void ReproduceWithABadList_LeavesNoEmptyOutputFolder()
+    {
+        string dir = Path.Combine(TempPath(""), "nested");
+        var (exit, _, error) = Run("reproduce", "causal-german", "--out", dir, "--lambdas", "x");
+        exit.Should().Be(1);
+        error.Should().Contain("--lambdas");
+        Directory.Exists(Path.GetDirectoryName(dir)).Should().BeFalse("the write check removes the folders it created");
+    }
+
+    [Fact]
+    public void OutputIntoProc_NamesTheFlagWithoutTheProbeFile()
+    {
+        var (exit, _, error) = Run("multiagent", "synthesize-plays", "--game", "pd", "--principal-moves", "C=3", "--out", "/proc/x.csv");
+        exit.Should().Be(1);
+        error.Should().StartWith("error: --out: cannot write into '/proc'").And.NotContain("write-check");
+    }
 }
