@@ -155,10 +155,12 @@ public sealed class CsvData
             {
                 string v = values[r];
                 if (v.Contains(Replacement)) throw NotUtf8(path, column.Name, r);
-                if (v.Length == 0 || v == "?" || v.Equals("NaN", StringComparison.OrdinalIgnoreCase)) continue;
+                // A missing number may be written empty, '?' or NaN; ML.NET's Boolean reader takes only an empty cell as missing.
+                if (v.Length == 0 || (column.DataKind != DataKind.Boolean && (v == "?" || v.Equals("NaN", StringComparison.OrdinalIgnoreCase)))) continue;
                 bool ok = column.DataKind switch
                 {
-                    DataKind.Boolean => bool.TryParse(v, out _) || v is "0" or "1",
+                    // Exactly what ML.NET's Boolean reader takes (bool.TryParse would also take padding and NULs).
+                    DataKind.Boolean => v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase) || v is "0" or "1",
                     DataKind.Int32 => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
                     DataKind.Int64 => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
                     _ => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
@@ -180,7 +182,16 @@ public sealed class CsvData
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"File '{System.IO.Path.GetFullPath(path)}' does not exist.", path);
         using var reader = DelimitedTextReader.Open(path, ',');
-        var header = reader.ReadRecord() ?? throw new FormatException($"'{path}' is empty: it has no header line.");
+        List<string>? record;
+        try
+        {
+            record = reader.ReadRecord();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"'{path}': {e.Message}", e);
+        }
+        var header = record ?? throw new FormatException($"'{path}' is empty: it has no header line.");
         var names = header.Select(h => h.Trim()).ToArray();
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new FormatException($"'{path}': the header names column '{duplicate.Key}' twice.");
