@@ -117,6 +117,8 @@ public sealed class CsvData
     internal static IDataView LoadInto(MLContext mlContext, string path, DataViewSchema schema)
     {
         var header = Header(path);
+        Contracts.CheckParam(schema.Any(c => !c.IsHidden), nameof(schema),
+            $"The model was saved without its input schema, so the columns of '{path}' cannot be matched to it by name; save the model with mlContext.Model.Save(model, data.Schema, path).");
         var columns = new List<TextLoader.Column>();
         foreach (var column in schema.Where(c => !c.IsHidden))
         {
@@ -136,21 +138,24 @@ public sealed class CsvData
             columns.Add(new TextLoader.Column(column.Name, kind, index));
         }
         Contracts.CheckParam(columns.Count > 0, nameof(path), $"'{path}' has none of the model's input columns ({string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}); its columns are: {string.Join(", ", header)}.");
-        CheckValues(mlContext, path, columns);
+        Contracts.Check(CheckValues(mlContext, path, columns) != 0, $"'{path}' has a header but no data rows.");
         return mlContext.Data.CreateTextLoader(columns.ToArray(), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
     }
 
     // ML.NET's text loader reads a value that does not parse as a missing value; a file whose column holds text where
     // the model reads numbers (or Booleans) is the wrong file, so that is an error naming the column, row and value.
-    private static void CheckValues(MLContext mlContext, string path, IReadOnlyList<TextLoader.Column> columns)
+    // Returns the number of data rows, or -1 when no column is typed (nothing was read).
+    private static int CheckValues(MLContext mlContext, string path, IReadOnlyList<TextLoader.Column> columns)
     {
         var typed = columns.Where(c => c.DataKind != DataKind.String).ToArray();
-        if (typed.Length == 0) return;
+        if (typed.Length == 0) return -1;
+        int rows = -1;
         var text = mlContext.Data.CreateTextLoader(typed.Select(c => new TextLoader.Column(c.Name, DataKind.String, c.Source[0].Min)).ToArray(),
             separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true).Load(path);
         foreach (var column in typed)
         {
             var values = ColumnChecks.ReadText(text, text.Schema[column.Name]);
+            rows = values.Length;
             for (int r = 0; r < values.Length; r++)
             {
                 string v = values[r];
@@ -170,6 +175,7 @@ public sealed class CsvData
                         $"'{System.IO.Path.GetFileName(path)}': column '{column.Name}', data row {r}, holds '{v}', but the model reads '{column.Name}' as {column.DataKind}."));
             }
         }
+        return rows;
     }
 
     // What a reader puts where the bytes are not valid UTF-8.
