@@ -242,4 +242,23 @@ public class BadInputTests
         exit.Should().Be(1);
         error.Should().StartWith("error: --out: cannot write into '/proc'").And.NotContain("write-check");
     }
+
+    // Found by fuzzing the model files: a zip without its Schema entry ended in NullReferenceException.
+    [Fact]
+    public void ModelWithoutSavedSchema_LoadsAndExplainDataSaysWhy()
+    {
+        string model = TempPath(".zip"), data = TempPath(".csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i % 7},{i % 5},{(i % 7 + i % 5 > 5 ? 1 : 0)}"))]);
+        var (exit, _, error) = Run("train", "--data", data, "--label", "y", "--model", "logistic", "--lambda", "0", "--epochs", "1", "--out", model);
+        exit.Should().Be(0, error);
+        using (var zip = ZipFile.Open(model, ZipArchiveMode.Update)) zip.GetEntry("Schema")!.Delete();
+
+        ModelFiles.Load(new MLContext(0).Recourse(), model, out var schema, out _);
+        schema.Should().BeEmpty();
+        var explain = Run("explain", "--model", model, "--data", data);
+        explain.Exit.Should().Be(1);
+        explain.Error.Should().Contain("saved without its input schema");
+        File.Delete(model);
+        File.Delete(data);
+    }
 }
