@@ -51,6 +51,9 @@ public class DemoCommandTests
         foreach (string legend in new[] { "  λ  ", "  θ₀  ", "  denied  ", "  rec-neg  ", "  rec-all  ", "  cost  " })
             output.Should().Contain(legend);
         output.Should().Contain("standard deviation").And.Contain("smallest change (").And.Contain("one-step LP step (cost ");
+        // Piped, lines are not wrapped at 80 columns: each piece of advice is one line, and there is no escape code.
+        output.Split('\n').Should().Contain(l => l.Length > 120 && l.Contains("one-step LP step (cost ") && l.Contains(" from "));
+        output.Should().NotContain("\u001b");
     }
 
     [Fact]
