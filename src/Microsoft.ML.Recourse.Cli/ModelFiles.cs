@@ -33,21 +33,42 @@ internal static class ModelFiles
     /// <summary>Loads a model, its saved input schema and its metadata.</summary>
     public static ITransformer Load(RecourseCatalog recourse, string path, out DataViewSchema inputSchema, out IReadOnlyDictionary<string, string> metadata)
     {
-        var model = recourse.Model.Load(path, out inputSchema);
-        metadata = new Dictionary<string, string>();
-        using var zip = ZipFile.OpenRead(path);
-        if (zip.GetEntry(MetadataEntry) is { } entry)
+        var model = recourse.Model.Load(path, out var savedSchema);
+        // A model saved without its input schema (mlContext.Model.Save(model, null, path)) gets an empty one: a CSV file
+        // is then refused naming the missing columns, rather than failing on null.
+        inputSchema = savedSchema ?? new DataViewSchema.Builder().ToSchema();
+        // A model that cannot take the input it was saved with is damaged; say so now, naming the file.
+        if (inputSchema.Count > 0)
         {
-            using var stream = entry.Open();
             try
             {
-                metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? [];
+                model.GetOutputSchema(inputSchema);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
             {
-                throw new InvalidDataException($"The metadata of model file '{path}' is not valid JSON ({e.Message}).", e);
+                throw new InvalidDataException($"Model file '{path}' does not accept the input schema saved with it ({e.Message}); the file is damaged.", e);
             }
         }
+        metadata = new Dictionary<string, string>();
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            if (zip.GetEntry(MetadataEntry) is { } entry)
+            {
+                using var stream = entry.Open();
+                metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? [];
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The metadata of model file '{path}' is not valid JSON ({e.Message}).", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"The metadata of model file '{path}' cannot be read ({e.Message}).", e);
+        }
+        if (metadata.Keys.FirstOrDefault(k => !Commands.TrainCommand.MetadataKeys.All.Contains(k)) is { } unknown)
+            throw new InvalidDataException($"The metadata of model file '{path}' has an unknown key '{unknown}' (the keys are listed in docs/cli.md, \"Model file metadata\").");
         return model;
     }
 }

@@ -17,9 +17,38 @@ public static class Program
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(MultiAgentCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        NumericOptions.ApplyDefaults(root);
         return root;
     }
 
     /// <summary>Runs the tool.</summary>
-    public static int Main(string[] args) => BuildRootCommand().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        ConsoleSetup.Configure();
+        return Run(args, new InvocationConfiguration());
+    }
+
+    /// <summary>
+    /// Parses and runs a command line. A command line that does not parse gets one <c>error: …</c> line per problem
+    /// (each names the flag) and a pointer to the command's help on the error writer, and exit code 1.
+    /// </summary>
+    public static int Run(string[] args, InvocationConfiguration configuration)
+    {
+        var parse = BuildRootCommand().Parse(args);
+        if (parse.Errors.Count == 0) return parse.Invoke(configuration);
+        foreach (var error in parse.Errors)
+            configuration.Error.WriteLine($"error: {error.Message}");
+        string command = string.Join(' ', parse.CommandResult.Command.Name == parse.RootCommandResult.Command.Name
+            ? ["recourse"] : Path(parse.CommandResult));
+        configuration.Error.WriteLine($"Run '{command} --help' for the options.");
+        return 1;
+    }
+
+    private static IEnumerable<string> Path(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Parent is null ? "recourse" : r.Command.Name);
+        return names;
+    }
 }

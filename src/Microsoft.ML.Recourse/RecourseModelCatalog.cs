@@ -39,17 +39,17 @@ public sealed class RecourseModelCatalog
         }
         // Every stored component is re-created now, so an unknown kind, a newer layout or a malformed node is an error
         // here, naming the file, rather than when a cursor first asks for a recourse column.
-        foreach (var state in SavedForm.FindStates(model))
+        // The components must also fit together (a recourse transformer reads the columns its predictor writes).
+        try
         {
-            try
-            {
+            foreach (var state in SavedForm.FindStates(model))
                 PersistedKinds.Load<ITransformer>(PersistedFamily.Transformer, ModelState.Read(state), _environment);
-            }
-            catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FormatException or ArgumentException or NotSupportedException
-                or System.Text.Json.JsonException or KeyNotFoundException)
-            {
-                throw new InvalidDataException($"'{filePath}' holds a Microsoft.ML.Recourse component that cannot be read: {Innermost(e).Message.TrimEnd('.')}.", e);
-            }
+            SavedForm.Parts(model, _environment);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FormatException or ArgumentException or NotSupportedException
+            or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"'{filePath}' holds a Microsoft.ML.Recourse component that cannot be read: {Innermost(e).Message.TrimEnd('.')}.", e);
         }
         return model;
     }

@@ -41,13 +41,13 @@ internal static class ExplainCommand
                 "With --dataset, or over a recourse-aware model's feature vector: the generator onestep, gradient or linear-ip.",
         };
         method.AcceptOnlyFromAmong("auto", "search", "onestep", "gradient", "linear-ip");
-        var options = new Option<int?>("--options") { Description = "auto and search: up to K distinct options per rejected row (default 1)." };
+        var options = new Option<int?>("--options") { Description = "auto and search: up to K distinct options per rejected row (default 1)." }.Range(1, 100);
         var cost = new Option<string?>("--cost") { Description = "auto and search: the cost of a change, l1 (the default: L1 scaled by each column's training standard deviation, 1 per categorical change), l0 or percentile." };
         cost.AcceptOnlyFromAmong("l1", "l0", "percentile");
         var direction = new Option<string?>("--direction") { Description = "onestep only: recourse (raise the model's score) or reference (the published code's sign). Default: the direction the model was trained with, else recourse." };
         direction.AcceptOnlyFromAmong("recourse", "reference");
         var group = new Option<string?>("--group") { Description = "A group column (e.g. isWhite, ageGroup) for a per-group audit." };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N rows." };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N rows." }.Range(1, int.MaxValue);
         var output = new Option<FileInfo?>("--out") { Description = "Write every row's recourse to this CSV file (written atomically)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var command = new Command("explain",

@@ -126,7 +126,7 @@ internal static class MultiAgentCommand
 
     private static void WriteTables(TextWriter output, GamePlayLog log, GamePlayAnalysis analysis)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        var console = ConsoleSetup.For(output);
         foreach (var game in log.Games)
         {
             var payoffs = new Table().Title($"{game.Name} payoffs (principal, other)");

@@ -17,9 +17,9 @@ internal static class PacCommand
 {
     public static Command Create()
     {
-        var epsilon = new Option<double>("--epsilon") { Description = "ε: the tolerated share of misses (0 < ε < 1).", DefaultValueFactory = _ => PareCalibratorOptions.Defaults.Epsilon };
-        var delta = new Option<double>("--delta") { Description = "δ: the probability that the calibration draw breaks the guarantee (0 < δ < 1).", DefaultValueFactory = _ => PareCalibratorOptions.Defaults.Delta };
-        var size = new Option<int?>("--n") { Description = "A calibration size n: also print k*, the misses the rule allows among n rows." };
+        var epsilon = new Option<double>("--epsilon") { Description = "ε: the tolerated share of misses (0 < ε < 1).", DefaultValueFactory = _ => PareCalibratorOptions.Defaults.Epsilon }.Range(0, 1, minimumExclusive: true, maximumExclusive: true);
+        var delta = new Option<double>("--delta") { Description = "δ: the probability that the calibration draw breaks the guarantee (0 < δ < 1).", DefaultValueFactory = _ => PareCalibratorOptions.Defaults.Delta }.Range(0, 1, minimumExclusive: true, maximumExclusive: true);
+        var size = new Option<int?>("--n") { Description = "A calibration size n: also print k*, the misses the rule allows among n rows." }.Range(0, int.MaxValue);
         var convention = new Option<string>("--convention")
         {
             Description = "standard: cut the binomial CDF at δ (Park et al. 2020); reference: at 1 − δ, as the published code of Ross et al. (2021).",
@@ -39,15 +39,6 @@ internal static class PacCommand
             double e = parse.GetValue(epsilon), d = parse.GetValue(delta);
             int? n = parse.GetValue(size);
             var parameterConvention = parse.GetValue(convention) == "reference" ? ParameterConvention.ReferenceCode : ParameterConvention.Standard;
-            string? problem = !(e > 0 && e < 1) ? Invariant($"--epsilon must lie strictly between 0 and 1; got {e}.")
-                : !(d > 0 && d < 1) ? Invariant($"--delta must lie strictly between 0 and 1; got {d}.")
-                : n < 0 ? Invariant($"--n must be ≥ 0; got {n}.")
-                : null;
-            if (problem is not null)
-            {
-                Console.Error.WriteLine($"error: {problem}");
-                return 1;
-            }
             return CommandErrors.Run(parse, () =>
             {
                 var plan = new Plan(e, d, parameterConvention, PacThreshold.MinimumCalibrationSize(e, d, parameterConvention), n,

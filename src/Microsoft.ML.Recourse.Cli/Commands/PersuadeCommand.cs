@@ -23,7 +23,7 @@ internal static class PersuadeCommand
         {
             Description = "Obedience margin η: following a recommendation must beat any deviation by at least η (0 ≤ η < 1).",
             DefaultValueFactory = _ => 0,
-        };
+        }.Range(0, 1, maximumExclusive: true);
         var command = new Command("persuade",
             "Compute the optimal Bayesian-persuasion recourse policy (Harris et al., NeurIPS 2022) and compare it with full and no disclosure.");
         command.Options.Add(problem);

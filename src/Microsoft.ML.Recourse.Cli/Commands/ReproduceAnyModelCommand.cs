@@ -21,7 +21,7 @@ internal static class ReproduceAnyModelCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json and report.md.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
-        var rows = new Option<int>("--rows") { Description = "Rejected test rows explained per model.", DefaultValueFactory = _ => defaults.Rows };
+        var rows = new Option<int>("--rows") { Description = "Rejected test rows explained per model.", DefaultValueFactory = _ => defaults.Rows }.Range(1, 1_000_000);
         var seed = new Option<int>("--seed") { Description = "The split and training seed.", DefaultValueFactory = _ => defaults.Seed };
         var models = new Option<string?>("--models")
         {

@@ -67,7 +67,7 @@ internal static class ReproduceCausalGermanCommand
             }
             else
             {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+                var console = ConsoleSetup.For(stdout);
                 var table = new Table().Title(FormattableString.Invariant($"German credit, test negatives, mean ± sd over {result.Seeds.Count} seeds"))
                     .AddColumn("λ").AddColumn(new TableColumn("causal recourse-neg").RightAligned()).AddColumn(new TableColumn("one-step recourse-neg").RightAligned())
                     .AddColumn(new TableColumn("θ₀").RightAligned()).AddColumn(new TableColumn("negatives").RightAligned()).AddColumn(new TableColumn("test accuracy").RightAligned());

@@ -17,12 +17,12 @@ internal static class ReproduceHarris2022Command
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder for results.json, report.md and the figures (SVG and PNG).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds heloc/heloc.csv (default: search for shared/data)." };
-        var subjects = new Option<int>("--subjects") { Description = "Number of rejected applicants used as decision subjects.", DefaultValueFactory = _ => defaults.NumberOfSubjects };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds (independent prior samples) per configuration and subject.", DefaultValueFactory = _ => defaults.NumberOfSeeds };
-        var samples = new Option<int>("--samples") { Description = "Prior samples per LP (region masses).", DefaultValueFactory = _ => defaults.NumberOfSamples };
+        var subjects = new Option<int>("--subjects") { Description = "Number of rejected applicants used as decision subjects.", DefaultValueFactory = _ => defaults.NumberOfSubjects }.Range(1, 100_000);
+        var seeds = new Option<int>("--seeds") { Description = "Seeds (independent prior samples) per configuration and subject.", DefaultValueFactory = _ => defaults.NumberOfSeeds }.Range(1, 10_000);
+        var samples = new Option<int>("--samples") { Description = "Prior samples per LP (region masses).", DefaultValueFactory = _ => defaults.NumberOfSamples }.Range(1, 1_000_000);
         var seed = new Option<int>("--seed") { Description = "Seed of the whole experiment.", DefaultValueFactory = _ => defaults.Seed };
         var variances = new Option<string?>("--variances") { Description = "Comma-separated prior variances σ² of Fig. 3 (default: 0.1,0.4,1)." };
-        var gridVariance = new Option<double>("--grid-variance") { Description = "The σ² of the Fig. 2 grid; one of --variances.", DefaultValueFactory = _ => defaults.GridVariance };
+        var gridVariance = new Option<double>("--grid-variance") { Description = "The σ² of the Fig. 2 grid; one of --variances.", DefaultValueFactory = _ => defaults.GridVariance }.Range(0, double.MaxValue, minimumExclusive: true);
         var priorOn = new Option<string>("--prior-on")
         {
             Description = "Coordinates of θ with prior variance σ²: 'all' (every weight and the intercept) or 'actions' (the weights of the two action features and the intercept; the other weights are known).",

@@ -24,8 +24,8 @@ internal static class ReproducePacValidityCommand
         var dataset = new Option<string>("--dataset") { Description = "The data set whose validation + test splits form the pool.", DefaultValueFactory = _ => defaults.Dataset };
         dataset.AcceptOnlyFromAmong([.. DatasetsCatalog.Names]);
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated calibration sizes n.", DefaultValueFactory = _ => string.Join(',', defaults.CalibrationSizes) };
-        var draws = new Option<int>("--draws") { Description = "Calibration sets drawn per (convention, n).", DefaultValueFactory = _ => defaults.Draws };
-        var epochs = new Option<int?>("--epochs") { Description = "Override the reference epochs; for quick checks only." };
+        var draws = new Option<int>("--draws") { Description = "Calibration sets drawn per (convention, n).", DefaultValueFactory = _ => defaults.Draws }.Range(1, 1_000_000);
+        var epochs = new Option<int?>("--epochs") { Description = "Override the reference epochs; for quick checks only." }.Range(1, 10_000);
         var seed = new Option<int>("--seed") { Description = "Split, training and sampling seed.", DefaultValueFactory = _ => defaults.Seed };
         var command = new Command("pac-validity",
             "Empirical check of the PAC guarantee behind PARE: the share of calibration draws whose recourse miss rate exceeds ε, against δ, in both conventions.");

@@ -38,7 +38,7 @@ internal static class ReproduceRoss2021Command
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the mean rows instead of tables." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
         var lambdas = new Option<string?>("--sweep-lambdas") { Description = "Comma-separated λ of the Fig. 1 sweep (default: the reference grid 0, 0.2, …, 2.0)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Override the reference epochs (50 for german, 15 otherwise); for quick checks only." };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the reference epochs (50 for german, 15 otherwise); for quick checks only." }.Range(1, 10_000);
         var command = new Command("ross2021",
             "Ross, Lakkaraju & Bastani (NeurIPS 2021), learning models for actionable recourse: Tables 1 and 2, Fig. 1 (λ sweep) and Fig. 2 (θ₀ sweep), beside the paper's numbers.");
         foreach (var option in new Option[] { dataset, seeds, direction, convention, output, json, dataDir, lambdas, epochs }) command.Options.Add(option);

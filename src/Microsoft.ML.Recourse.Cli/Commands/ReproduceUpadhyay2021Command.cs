@@ -18,8 +18,8 @@ internal static class ReproduceUpadhyay2021Command
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of tables." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds german/, shift/ and the seed data sets (default: search for shared/data)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole experiment (training seeds, bootstrap resamples).", DefaultValueFactory = _ => defaults.Seed };
-        var radius = new Option<double>("--delta-max") { Description = "δ_max of robust and robustIp in the main tables.", DefaultValueFactory = _ => defaults.RobustnessRadius };
-        var retrains = new Option<int>("--retrains") { Description = "Simulated retrains per PAC certificate.", DefaultValueFactory = _ => defaults.CertificateRetrains };
+        var radius = new Option<double>("--delta-max") { Description = "δ_max of robust and robustIp in the main tables.", DefaultValueFactory = _ => defaults.RobustnessRadius }.Range(0, 100);
+        var retrains = new Option<int>("--retrains") { Description = "Simulated retrains per PAC certificate.", DefaultValueFactory = _ => defaults.CertificateRetrains }.Range(MinimumRetrains(defaults), 1_000_000);
         var command = new Command("upadhyay2021",
             "Upadhyay, Joshi & Lakkaraju (NeurIPS 2021): validity of recourse after model updates (German correction, SBA temporal, student geospatial) for gradient, linearIp, onestep, robust (ROAR) and robustIp; δ_max sweep; PAC certificates; retraining shifts of the seed data sets.");
         foreach (var option in new Option[] { output, json, dataDir, seed, radius, retrains }) command.Options.Add(option);
@@ -62,6 +62,10 @@ internal static class ReproduceUpadhyay2021Command
         }));
         return command;
     }
+
+    /// <summary>The fewest retrains that can certify anything: PARE's minimum calibration size for the certificate's ε and δ.</summary>
+    internal static int MinimumRetrains(Upadhyay2021Experiment.Options options)
+        => (int)Calibration.PacThreshold.MinimumCalibrationSize(options.CertificateEpsilon, options.CertificateDelta, Calibration.ParameterConvention.Standard);
 
     /// <summary>Keeps the command line in the report free of machine-specific paths (--data-dir) and display switches (--json).</summary>
     private static Func<string, int, bool> IsReproducible(List<string> tokens)

@@ -40,9 +40,18 @@ internal static class TrainCommand
         public const string Actions = "actions";
         public const string Data = "data";
         public const string Label = "label";
+
+        /// <summary>Every key; a model file's metadata holds no other.</summary>
+        public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+        {
+            Dataset, SplitSeed, Seed, Model, Lambda, Direction, Threshold, MaximumChange, Epochs, BatchSize, LearningRate, SelectedEpoch, Actions, Data, Label,
+        };
     }
 
     private const double LearningRate = 0.002;
+
+    /// <summary>The largest λ the CLI accepts: the paper sweeps 0 to 2, and far larger weights only overflow the loss.</summary>
+    internal const double MaximumLambda = 1e6;
 
     public static Command Create()
     {
@@ -50,7 +59,7 @@ internal static class TrainCommand
         dataset.AcceptOnlyFromAmong([.. DatasetsCatalog.Names]);
         var model = new Option<string>("--model") { Description = "The model: logistic or mlp (2 × 100 ReLU, dropout 0.3).", Required = true };
         model.AcceptOnlyFromAmong("logistic", "mlp");
-        var lambda = new Option<double>("--lambda") { Description = "The recourse weight λ ≥ 0 (0 trains the plain model; the paper's setting is 0.8).", Required = true };
+        var lambda = new Option<double>("--lambda") { Description = "The recourse weight λ ≥ 0 (0 trains the plain model; the paper's setting is 0.8).", Required = true }.Range(0, MaximumLambda);
         var direction = new Option<string>("--direction")
         {
             Description = "The one-step perturbation: recourse (raises the model's score, the paper's objective) or reference (the published code's sign, to reproduce its tables).",
@@ -59,8 +68,8 @@ internal static class TrainCommand
         direction.AcceptOnlyFromAmong("recourse", "reference");
         var seed = new Option<int>("--seed") { Description = "The training seed (initialisation and dropout).", DefaultValueFactory = _ => 0 };
         var splitSeed = new Option<int>("--split-seed") { Description = "The seed of the train/validation/test split (the paper averages 0, 21 and 42).", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int?>("--epochs") { Description = "The number of epochs (default: the reference's, 50 for german and 15 otherwise)." };
-        var batchSize = new Option<int?>("--batch-size") { Description = "The rows per Adam step (default: the reference's, 30 for german and 10 otherwise)." };
+        var epochs = new Option<int?>("--epochs") { Description = "The number of epochs (default: the reference's, 50 for german and 15 otherwise)." }.Range(1, 10_000);
+        var batchSize = new Option<int?>("--batch-size") { Description = "The rows per Adam step (default: the reference's, 30 for german and 10 otherwise)." }.Range(1, 1_000_000);
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The folder that holds the data files (default: search for shared/data)." };
         var output = new Option<FileInfo>("--out") { Description = "The model file to write (zip).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables (progress goes to standard error)." };

@@ -17,17 +17,30 @@ internal sealed class CsvTable
     {
         FileName = Path.GetFileName(path);
         using var reader = DelimitedTextReader.Open(path, separator);
-        var header = columnNames ?? reader.ReadRecord() ?? throw new FormatException($"{FileName} is empty: it has no header line.");
+        var header = columnNames ?? Next(reader) ?? throw new FormatException($"{FileName} is empty: it has no header line.");
         for (int i = 0; i < header.Count; i++)
             _columnIndex.TryAdd(header[i], i); // pandas renames later duplicates ('x.1'); the first keeps the name.
         ColumnCount = header.Count;
-        while (reader.ReadRecord() is { } fields)
+        while (Next(reader) is { } fields)
         {
             if (fields.Count != ColumnCount)
                 throw new FormatException(FormattableString.Invariant(
                     $"{FileName} line {reader.RecordLine}: expected {ColumnCount} fields, found {fields.Count}."));
             _rows.Add(fields.ToArray());
             _lines.Add(reader.RecordLine);
+        }
+    }
+
+    // The reader's own errors (an unclosed quote) name the line; this adds the file.
+    private List<string>? Next(DelimitedTextReader reader)
+    {
+        try
+        {
+            return reader.ReadRecord();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{FileName}: {e.Message}", e);
         }
     }
 

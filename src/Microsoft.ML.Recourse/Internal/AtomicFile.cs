@@ -57,23 +57,42 @@ internal static class AtomicFile
     }
 
     /// <summary>
-    /// Checks, before any long work, that files can be written into <paramref name="directory"/> (created when missing):
-    /// an error names <paramref name="flag"/> and the reason (a file in the way, no permission, a read-only file system).
+    /// Checks, before any long work, that files can be written into <paramref name="directory"/> (which may not exist
+    /// yet): an error names <paramref name="flag"/> and the reason (a file in the way, no permission, a read-only file
+    /// system). The check leaves nothing behind: folders it had to create for the probe are removed again, so a run
+    /// that fails later leaves no empty output folder.
     /// </summary>
     public static void CheckWritableDirectory(string directory, string flag)
     {
         string full = Path.GetFullPath(directory);
         if (File.Exists(full)) throw new ArgumentException($"{flag}: '{full}' is a file; give a folder.");
+        var created = new List<string>();
+        for (string? d = full; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
+        {
+            if (File.Exists(d)) throw new ArgumentException($"{flag}: cannot write into '{full}': '{d}' is a file.");
+            created.Add(d);
+        }
+        string probe = Path.Combine(full, $".write-check.{Guid.NewGuid():N}.tmp");
         try
         {
             Directory.CreateDirectory(full);
-            string probe = Path.Combine(full, $".write-check.{Guid.NewGuid():N}.tmp");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new ArgumentException($"{flag}: cannot write into '{full}' ({e.Message.TrimEnd('.')}).", e);
+            string reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "the file system does not accept new files there",
+                _ => e.Message.Replace(probe, full, StringComparison.Ordinal).TrimEnd('.'),
+            };
+            throw new ArgumentException($"{flag}: cannot write into '{full}' ({reason}).", e);
+        }
+        finally
+        {
+            foreach (string d in created) // deepest first
+                try { if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 

@@ -147,13 +147,16 @@ public sealed class GamePlayLog
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>The most plays <see cref="Synthesize"/> builds (the log and its CSV text are held in memory).</summary>
+    public const int MaximumSynthesizedPlays = 1_000_000;
+
     /// <summary>
     /// A synthetic log: <paramref name="principalMoveCounts"/>[k] plays in which the principal chooses move k, the other
     /// player's move and the game drawn uniformly at random, in shuffled order. It stands in for experimental data the
     /// project does not ship; only the principal's move counts are fixed.
     /// </summary>
     /// <param name="games">The games; all must give their first player the same number of moves.</param>
-    /// <param name="principalMoveCounts">How many plays have the principal choose each move. Range: each ≥ 0.</param>
+    /// <param name="principalMoveCounts">How many plays have the principal choose each move. Range: each ≥ 0, in all at most <see cref="MaximumSynthesizedPlays"/>.</param>
     /// <param name="seed">The seed of the random draws.</param>
     public static GamePlayLog Synthesize(IReadOnlyList<NormalFormGame> games, IReadOnlyList<int> principalMoveCounts, int seed)
     {
@@ -163,6 +166,9 @@ public sealed class GamePlayLog
         Contracts.CheckParam(games.All(g => g.Players.Count == 2 && g.Moves[0].Count == principalMoveCounts.Count), nameof(principalMoveCounts),
             $"Every game must be two-player and give the principal {principalMoveCounts.Count} moves.");
         Contracts.CheckParam(principalMoveCounts.All(c => c >= 0), nameof(principalMoveCounts), "Counts must be ≥ 0.");
+        long total = principalMoveCounts.Sum(c => (long)c);
+        Contracts.CheckParam(total <= MaximumSynthesizedPlays, nameof(principalMoveCounts), FormattableString.Invariant(
+            $"The counts add up to {total} plays; a synthetic log holds at most {MaximumSynthesizedPlays} (it is built in memory)."));
         var random = new Random(seed);
         var plays = new List<GamePlay>();
         for (int move = 0; move < principalMoveCounts.Count; move++)

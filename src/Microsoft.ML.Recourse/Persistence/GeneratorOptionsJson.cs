@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.Persistence;
 /// </summary>
 internal static class GeneratorOptionsJson
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() }, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     public static JsonObject Save<TOptions>(string kind, TOptions options)
         => PersistedKinds.Node(kind, 1, JsonSerializer.SerializeToNode(options, Json)!.AsObject());

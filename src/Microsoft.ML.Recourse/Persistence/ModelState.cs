@@ -44,6 +44,8 @@ internal static class ModelState
         {
             throw Corrupt($"the stored state is not valid JSON ({e.Message}); the file is truncated or corrupted", e);
         }
+        if (document.Select(p => p.Key).FirstOrDefault(k => !TopLevelKeys.Contains(k)) is { } unknown)
+            throw Corrupt($"its state has an unknown key '{unknown}' (the keys are {string.Join(", ", TopLevelKeys)})");
         if ((string?)document["format"] != FormatName)
             throw Corrupt($"its state names format '{(string?)document["format"]}', not '{FormatName}'");
         int version = (int?)document["formatVersion"] ?? throw Corrupt("its state has no formatVersion");
@@ -57,6 +59,8 @@ internal static class ModelState
             throw Corrupt("the checksum of its state does not match; the file was modified or corrupted");
         return node;
     }
+
+    private static readonly string[] TopLevelKeys = ["format", "formatVersion", "libraryVersion", "sha256", "transformer"];
 
     public static InvalidDataException Corrupt(string reason, Exception? inner = null)
         => new($"Not a valid Microsoft.ML.Recourse model: {reason}.", inner);

@@ -44,6 +44,8 @@ internal static class PersistedKinds
     {
         if (node is not JsonObject obj) throw ModelState.Corrupt($"a {family} node is not a JSON object");
         string kind = (string?)obj["kind"] ?? throw ModelState.Corrupt($"a {family} node has no 'kind'");
+        if (obj.Select(p => p.Key).FirstOrDefault(k => k is not ("kind" or "version" or "data")) is { } unknown)
+            throw ModelState.Corrupt($"the {family} node '{kind}' has an unknown key '{unknown}' (the keys are kind, version, data)");
         int version = (int?)obj["version"] ?? throw ModelState.Corrupt($"the '{kind}' node has no 'version'");
         if (!Loaders.Value.TryGetValue((family, kind), out var loader))
             throw new InvalidDataException($"The model contains a {family} of kind '{kind}', which this version of Microsoft.ML.Recourse does not know. Upgrade the package to load it.");

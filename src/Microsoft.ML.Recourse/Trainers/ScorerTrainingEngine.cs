@@ -250,6 +250,10 @@ internal sealed class ScorerTrainingEngine
                 adam.Step(parameters, gradient);
             }
             double trainingLoss = lossSum / training.RowCount;
+            // A loss that overflowed (a huge recourse weight or learning rate) never recovers: stop with the reason
+            // rather than train on and select no epoch.
+            Contracts.Check(double.IsFinite(trainingLoss), FormattableString.Invariant(
+                $"Training diverged in epoch {epoch}: the training loss is {trainingLoss}. Lower the recourse weight λ or the learning rate."));
             double? validationLoss = validation is null ? null
                 : ValidationLoss(validation, epoch, parameters, workspace, batch, extra, extraLoss);
             bool isBest = validationLoss is not double v || v < bestLoss;
@@ -265,6 +269,8 @@ internal sealed class ScorerTrainingEngine
             log?.Invoke(FormattableString.Invariant(
                 $"epoch {epoch}/{_settings.NumberOfEpochs}: training loss {trainingLoss:G6}{(validationLoss is double vl ? $", validation loss {vl:G6}" : "")}{(isBest && validation is not null ? " (best)" : "")}"));
         }
+        Contracts.Check(validation is null || bestEpoch > 0, FormattableString.Invariant(
+            $"Training diverged: the validation loss is not finite in any of the {_settings.NumberOfEpochs} epochs. Lower the recourse weight λ or the learning rate."));
         if (validation is not null)
             log?.Invoke(FormattableString.Invariant($"selected epoch {bestEpoch} (lowest validation loss {bestLoss:G6})"));
         return new ScorerTrainingResult(best ?? parameters, bestEpoch, history);

@@ -47,10 +47,10 @@ public class PacCommandTests
     }
 
     [Theory]
-    [InlineData("--epsilon", "1.5", "--epsilon must lie strictly between 0 and 1")]
-    [InlineData("--epsilon", "0", "--epsilon must lie strictly between 0 and 1")]
-    [InlineData("--delta", "1", "--delta must lie strictly between 0 and 1")]
-    [InlineData("--n", "-3", "--n must be ≥ 0")]
+    [InlineData("--epsilon", "1.5", "--epsilon expects a number > 0 and < 1; got")]
+    [InlineData("--epsilon", "0", "--epsilon expects a number > 0 and < 1; got")]
+    [InlineData("--delta", "1", "--delta expects a number > 0 and < 1; got")]
+    [InlineData("--n", "-3", "--n expects a whole number ≥ 0; got '-3'")]
     public void Pac_BadParameter_ExitsWithClearError(string option, string value, string message)
     {
         var (exit, _, error) = CliRunner.Run("pac", option, value);

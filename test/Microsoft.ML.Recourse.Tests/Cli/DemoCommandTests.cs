@@ -28,6 +28,14 @@ public class DemoCommandTests
         var examples = root.GetProperty("examples").EnumerateArray().ToList();
         examples.Should().HaveCount(3);
         examples.Should().OnlyContain(e => e.GetProperty("recourse").GetString()!.Contains(" from "));
+        // The sparse advice (the integer program) changes fewer features, at no more cost, than the one-step box corner.
+        foreach (var e in examples)
+        {
+            e.GetProperty("sparseRecourse").GetString().Should().Contain(" from ");
+            e.GetProperty("sparseCost").GetDouble().Should().BeLessThanOrEqualTo(e.GetProperty("cost").GetDouble() + 1e-6);
+            e.GetProperty("sparseChanges").GetInt32().Should().BeLessThanOrEqualTo(e.GetProperty("recourse").GetString()!.Split("; ").Length);
+        }
+        examples.Should().Contain(e => e.GetProperty("sparseChanges").GetInt32() < e.GetProperty("recourse").GetString()!.Split("; ").Length);
     }
 
     [Fact]
@@ -36,8 +44,16 @@ public class DemoCommandTests
         var (exit, output, error) = CliRunner.Run("demo", "--rows", "1000");
 
         exit.Should().Be(0, error);
-        output.Should().Contain("rec-neg").And.Contain("Examples from the recourse-aware logistic model");
+        output.Should().Contain("rec-neg").And.Contain("Advice for three applicants the recourse-aware logistic model");
         output.Should().MatchRegex("(raise|lower) .+ from .+ to ");
+        // It says what recourse is and what every column means, with units, and gives the sparse advice first.
+        output.Should().Contain("Recourse is what a person the model turns down can change");
+        foreach (string legend in new[] { "  λ  ", "  θ₀  ", "  denied  ", "  rec-neg  ", "  rec-all  ", "  cost  " })
+            output.Should().Contain(legend);
+        output.Should().Contain("standard deviation").And.Contain("smallest change (").And.Contain("one-step LP step (cost ");
+        // Piped, lines are not wrapped at 80 columns: each piece of advice is one line, and there is no escape code.
+        output.Split('\n').Should().Contain(l => l.Length > 120 && l.Contains("one-step LP step (cost ") && l.Contains(" from "));
+        output.Should().NotContain("\u001b");
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public class ExplainColumnsCommandTests
 
         var badOptions = CliRunner.Run("explain", "--model", modelPath, "--data", dataPath, "--options", "0");
         badOptions.Exit.Should().Be(1);
-        badOptions.Error.Should().Contain("--options must lie in [1, 100]");
+        badOptions.Error.Should().Contain("--options expects a whole number from 1 to 100; got '0'");
 
         var group = CliRunner.Run("explain", "--model", modelPath, "--data", dataPath, "--group", "Sex");
         group.Exit.Should().Be(1);

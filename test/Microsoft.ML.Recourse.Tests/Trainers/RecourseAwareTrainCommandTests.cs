@@ -63,7 +63,7 @@ public class RecourseAwareTrainCommandTests
         var (exit, _, error) = CliRunner.Run("train", "--dataset", "synthetic", "--model", "mlp", "--lambda", "-0.5", "--out", path);
 
         exit.Should().Be(1);
-        error.Should().Contain("recourse weight λ must be finite and ≥ 0");
+        error.Should().Contain("error: --lambda expects a number ≥ 0 and ≤ 1000000; got '-0.5'.");
         File.Exists(path).Should().BeFalse();
     }
 }
