@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Microsoft.ML.Recourse.Models;
 
@@ -210,19 +211,40 @@ internal sealed class SinglePrecisionNetwork
         return (width + w - 1) / w * w;
     }
 
-    // Indices of the non-zero entries of the first n of row and their values, packed; returns how many.
+    // Indices of the non-zero entries of the first n of row and their values, packed; returns how many. Branch-free:
+    // which ReLU units fire is unpredictable. Each group of four writes its indices from a table.
     private static int CollectNonzero(ReadOnlySpan<float> row, int n, int[] indices, float[] values)
     {
-        int count = 0;
-        for (int q = 0; q < n; q++)
+        int count = 0, q = 0;
+        ref int dst = ref MemoryMarshal.GetArrayDataReference(indices);
+        if (Vector128.IsHardwareAccelerated)
         {
-            float v = row[q];
-            indices[count] = q;
-            values[count] = v;
-            count += v != 0 ? 1 : 0;
+            ref float src = ref MemoryMarshal.GetReference(row);
+            ref int table = ref MemoryMarshal.GetReference(NonzeroLanes);
+            for (; q <= n - 4; q += 4)
+            {
+                uint nonzero = ~Vector128.Equals(Vector128.LoadUnsafe(ref src, (nuint)q), Vector128<float>.Zero).ExtractMostSignificantBits() & 0xF;
+                (Vector128.LoadUnsafe(ref table, nonzero * 4) + Vector128.Create(q)).StoreUnsafe(ref dst, (nuint)count);
+                count += BitOperations.PopCount(nonzero);
+            }
         }
+        for (; q < n; q++)
+        {
+            Unsafe.Add(ref dst, count) = q;
+            count += row[q] != 0 ? 1 : 0;
+        }
+        for (int t = 0; t < count; t++) values[t] = row[indices[t]];
         return count;
     }
+
+    // For each 4-bit mask, the positions of its set bits, padded with zeros.
+    private static ReadOnlySpan<int> NonzeroLanes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
+        2, 0, 0, 0, 0, 2, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0,
+        3, 0, 0, 0, 0, 3, 0, 0, 1, 3, 0, 0, 0, 1, 3, 0,
+        2, 3, 0, 0, 0, 2, 3, 0, 1, 2, 3, 0, 0, 1, 2, 3,
+    ];
 
     private static int AllUnits(ReadOnlySpan<float> row, int n, int[] indices, float[] values)
     {
@@ -280,6 +302,7 @@ internal sealed class SinglePrecisionNetwork
         Vector.StoreUnsafe(c7, ref dst, (nuint)(7 * w));
     }
 
+    // The narrow blocks run two chains per vector (even and odd terms), so the fused multiply-add latency is hidden.
     private static void Block4(ref float values, ref int indices, int count, ref float m, nint width, nint j, ref float c)
     {
         nint w = Vector<float>.Count;
@@ -288,8 +311,25 @@ internal sealed class SinglePrecisionNetwork
         var c1 = Vector.LoadUnsafe(ref dst, (nuint)w);
         var c2 = Vector.LoadUnsafe(ref dst, (nuint)(2 * w));
         var c3 = Vector.LoadUnsafe(ref dst, (nuint)(3 * w));
+        Vector<float> d0 = default, d1 = default, d2 = default, d3 = default;
         ref float column = ref Unsafe.Add(ref m, j);
-        for (int t = 0; t < count; t++)
+        int t = 0;
+        for (; t <= count - 2; t += 2)
+        {
+            var a = new Vector<float>(Unsafe.Add(ref values, t));
+            ref float row = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width);
+            c0 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row), c0);
+            c1 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)w), c1);
+            c2 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)(2 * w)), c2);
+            c3 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)(3 * w)), c3);
+            var b = new Vector<float>(Unsafe.Add(ref values, t + 1));
+            ref float next = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t + 1) * width);
+            d0 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next), d0);
+            d1 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next, (nuint)w), d1);
+            d2 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next, (nuint)(2 * w)), d2);
+            d3 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next, (nuint)(3 * w)), d3);
+        }
+        if (t < count)
         {
             var a = new Vector<float>(Unsafe.Add(ref values, t));
             ref float row = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width);
@@ -298,10 +338,10 @@ internal sealed class SinglePrecisionNetwork
             c2 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)(2 * w)), c2);
             c3 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)(3 * w)), c3);
         }
-        Vector.StoreUnsafe(c0, ref dst);
-        Vector.StoreUnsafe(c1, ref dst, (nuint)w);
-        Vector.StoreUnsafe(c2, ref dst, (nuint)(2 * w));
-        Vector.StoreUnsafe(c3, ref dst, (nuint)(3 * w));
+        Vector.StoreUnsafe(c0 + d0, ref dst);
+        Vector.StoreUnsafe(c1 + d1, ref dst, (nuint)w);
+        Vector.StoreUnsafe(c2 + d2, ref dst, (nuint)(2 * w));
+        Vector.StoreUnsafe(c3 + d3, ref dst, (nuint)(3 * w));
     }
 
     private static void Block2(ref float values, ref int indices, int count, ref float m, nint width, nint j, ref float c)
@@ -310,26 +350,47 @@ internal sealed class SinglePrecisionNetwork
         ref float dst = ref Unsafe.Add(ref c, j);
         var c0 = Vector.LoadUnsafe(ref dst);
         var c1 = Vector.LoadUnsafe(ref dst, (nuint)w);
+        Vector<float> d0 = default, d1 = default;
         ref float column = ref Unsafe.Add(ref m, j);
-        for (int t = 0; t < count; t++)
+        int t = 0;
+        for (; t <= count - 2; t += 2)
+        {
+            var a = new Vector<float>(Unsafe.Add(ref values, t));
+            ref float row = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width);
+            c0 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row), c0);
+            c1 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)w), c1);
+            var b = new Vector<float>(Unsafe.Add(ref values, t + 1));
+            ref float next = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t + 1) * width);
+            d0 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next), d0);
+            d1 = Vector.FusedMultiplyAdd(b, Vector.LoadUnsafe(ref next, (nuint)w), d1);
+        }
+        if (t < count)
         {
             var a = new Vector<float>(Unsafe.Add(ref values, t));
             ref float row = ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width);
             c0 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row), c0);
             c1 = Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref row, (nuint)w), c1);
         }
-        Vector.StoreUnsafe(c0, ref dst);
-        Vector.StoreUnsafe(c1, ref dst, (nuint)w);
+        Vector.StoreUnsafe(c0 + d0, ref dst);
+        Vector.StoreUnsafe(c1 + d1, ref dst, (nuint)w);
     }
 
     private static void Block1(ref float values, ref int indices, int count, ref float m, nint width, nint j, ref float c)
     {
         ref float dst = ref Unsafe.Add(ref c, j);
         var c0 = Vector.LoadUnsafe(ref dst);
+        Vector<float> c1 = default, c2 = default, c3 = default;
         ref float column = ref Unsafe.Add(ref m, j);
-        for (int t = 0; t < count; t++)
-            c0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t)),
-                Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width)), c0);
-        Vector.StoreUnsafe(c0, ref dst);
+        int t = 0;
+        for (; t <= count - 4; t += 4)
+        {
+            c0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t)), Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width)), c0);
+            c1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t + 1)), Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t + 1) * width)), c1);
+            c2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t + 2)), Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t + 2) * width)), c2);
+            c3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t + 3)), Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t + 3) * width)), c3);
+        }
+        for (; t < count; t++)
+            c0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref values, t)), Vector.LoadUnsafe(ref Unsafe.Add(ref column, Unsafe.Add(ref indices, t) * width)), c0);
+        Vector.StoreUnsafe((c0 + c1) + (c2 + c3), ref dst);
     }
 }

@@ -83,17 +83,18 @@ public class OneStepSinglePrecisionTests(ITestOutputHelper output)
         return (count, deltaRows, verdictRows);
     }
 
-    // The benchmark's network shapes over random separable action sets (boxes, bounds, grids), ReLU and tanh.
+    // The benchmark's network shape, a narrow one and logistic regression (no hidden layer) over random separable action
+    // sets (boxes, bounds, grids), ReLU and tanh.
     [Fact]
     public void Generate_Single_MatchesDoubleWithinTheDocumentedTolerance()
     {
         var random = new Random(31);
         int rows = 0, deltaRows = 0;
-        for (int instance = 0; instance < 6; instance++)
+        for (int instance = 0; instance < 7; instance++)
         {
             var set = OneStepTestData.ActionSet(random, oneHot: false, linearRows: false);
             var activation = instance % 3 == 2 ? Activation.Tanh : Activation.Relu;
-            var model = ScorerModelParametersTests.RandomModel(set.FeatureCount, instance == 4 ? [7] : [100, 100], activation, seed: 100 + instance);
+            var model = ScorerModelParametersTests.RandomModel(set.FeatureCount, instance switch { 4 => [7], 6 => [], _ => [100, 100] }, activation, seed: 100 + instance);
             var direction = instance % 2 == 1 ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse;
             var result = Compare(model, set, OneStepTestData.Rows(random, set, 1100), direction, $"instance {instance} ({activation})");
             rows += result.Rows;
