@@ -12,7 +12,8 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 /// One-step recourse throughput against PyTorch in the same run:
 /// <c>dotnet run -c Release --project benchmarks/Microsoft.ML.Recourse.Benchmarks -- onestep-vs-pytorch [--repetitions 7] [--python PATH]</c>.
 /// Trains the reference recourse-aware adult MLP (9 → 100 → 100 → 1 ReLU, λ = 0.8, as <see cref="OneStepBenchmarks"/>),
-/// times <see cref="OneStepGenerator"/> on the 26,048 training rows at 1 and 2 threads, exports the network, rows
+/// times <see cref="OneStepGenerator"/> on the 26,048 training rows at 1 and 2 threads with <see cref="KernelPrecision.Double"/>
+/// and <see cref="KernelPrecision.Single"/> (and counts the rows where the two differ), exports the network, rows
 /// and box action set to a temporary directory, runs <c>benchmarks/pytorch/onestep_reference.py</c> on them (float32,
 /// batched, 1 and 2 threads; with the system's libblas.so.3 and, when installed, OpenBLAS; every batch size it tries
 /// is printed and PyTorch's fastest configuration at each thread count is the reference) and prints rows/s by
@@ -62,13 +63,17 @@ internal static class OneStepThroughputComparison
         Console.WriteLine(I($"model 9-{string.Join("-", model.HiddenLayerSizes)}-1 {model.Activation}, θ₀ = {threshold}, {count} rows, {repetitions} repetitions"));
 
         var table = new List<(string Name, int Threads, double RowsPerSecond, double RowsPerCpuSecond)>();
-        IReadOnlyList<RecourseResult>? ours = null;
-        foreach (int threads in new[] { 1, 2 })
+        IReadOnlyList<RecourseResult>? ours = null, oursSingle = null;
+        foreach (var precision in new[] { KernelPrecision.Double, KernelPrecision.Single })
         {
-            var generator = new MLContext(0).Recourse().Generators.OneStep(new OneStepGenerator.Options { NumberOfThreads = threads });
-            var (rate, cpuRate, results) = Time(() => generator.Generate(model, threshold, adult.Actions, rows), count, repetitions);
-            ours ??= results;
-            table.Add(("ours, OneStepGenerator (double)", threads, rate, cpuRate));
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var generator = new MLContext(0).Recourse().Generators.OneStep(new OneStepGenerator.Options { NumberOfThreads = threads, Precision = precision });
+                var (rate, cpuRate, results) = Time(() => generator.Generate(model, threshold, adult.Actions, rows), count, repetitions);
+                if (precision == KernelPrecision.Double) ours ??= results;
+                else oursSingle ??= results;
+                table.Add((I($"ours, OneStepGenerator ({(precision == KernelPrecision.Double ? "double" : "Precision = Single, float32")})"), threads, rate, cpuRate));
+            }
         }
 
         string? interpreter = FindPython(python is null ? ["python3", "/usr/bin/python3"] : [python]);
@@ -125,7 +130,12 @@ internal static class OneStepThroughputComparison
         }
         Console.WriteLine();
         foreach (string note in notes) Console.WriteLine(note);
-        if (pytorchDeltas is not null) Console.WriteLine(CompareDeltas("δ* ours (double) vs PyTorch (float32)", ours!, pytorchDeltas, model.FeatureCount));
+        Console.WriteLine(CompareSingle(ours!, oursSingle!, threshold));
+        if (pytorchDeltas is not null)
+        {
+            Console.WriteLine(CompareDeltas("δ* ours (double) vs PyTorch (float32)", ours!, pytorchDeltas, model.FeatureCount));
+            Console.WriteLine(CompareDeltas("δ* ours (Single) vs PyTorch (float32)", oursSingle!, pytorchDeltas, model.FeatureCount));
+        }
         Console.WriteLine(I($"load average at end: {LoadAverage()}"));
         return 0;
     }
@@ -151,6 +161,22 @@ internal static class OneStepThroughputComparison
         Array.Sort(seconds);
         Array.Sort(cpuSeconds);
         return (rows / seconds[repetitions / 2], rows / cpuSeconds[repetitions / 2], results);
+    }
+
+    // Precision = Single against Double: rows whose δ* or verdict differs and the largest score difference.
+    private static string CompareSingle(IReadOnlyList<RecourseResult> reference, IReadOnlyList<RecourseResult> single, double threshold)
+    {
+        int deltaRows = 0, verdictRows = 0;
+        double largest = 0;
+        for (int r = 0; r < reference.Count; r++)
+        {
+            var (a, b) = (reference[r], single[r]);
+            largest = Math.Max(largest, Math.Abs(a.ScoreBefore - b.ScoreBefore));
+            if (a.Delta is not null && b.Delta is not null && a.Delta.SequenceEqual(b.Delta)) largest = Math.Max(largest, Math.Abs(a.ScoreAfter - b.ScoreAfter));
+            else if (a.Delta is not null || b.Delta is not null) deltaRows++;
+            if (a.IsValid != b.IsValid) verdictRows++;
+        }
+        return I($"Precision = Single vs Double over {reference.Count} rows (θ₀ = {threshold}): δ* differs in {deltaRows} rows, the verdict in {verdictRows}; largest |score difference| {largest:G3}");
     }
 
     // The largest |δ*ⱼ(ours) − δ*ⱼ(PyTorch)| over rows where both have a step, and how many rows differ at all.

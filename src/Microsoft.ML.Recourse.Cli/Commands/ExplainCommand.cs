@@ -46,23 +46,28 @@ internal static class ExplainCommand
         cost.AcceptOnlyFromAmong("l1", "l0", "percentile");
         var direction = new Option<string?>("--direction") { Description = "onestep only: recourse (raise the model's score) or reference (the published code's sign). Default: the direction the model was trained with, else recourse." };
         direction.AcceptOnlyFromAmong("recourse", "reference");
+        var precision = new Option<string?>("--precision")
+        {
+            Description = "onestep only: double (the default, exact) or single (float32 network kernels, faster; scores differ by float rounding, see docs/recourse-aware-training.md).",
+        };
+        precision.AcceptOnlyFromAmong("double", "single");
         var group = new Option<string?>("--group") { Description = "A group column (e.g. isWhite, ageGroup) for a per-group audit." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N rows." }.Range(1, int.MaxValue);
         var output = new Option<FileInfo?>("--out") { Description = "Write every row's recourse to this CSV file (written atomically)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var command = new Command("explain",
             "Compute recourse for the rows a saved classifier rejects, audit it (overall and by group) and explain example actions in plain language.");
-        foreach (var option in new Option[] { model, dataset, dataDir, data, actions, trainingData, method, options, cost, direction, group, limit, output, json })
+        foreach (var option in new Option[] { model, dataset, dataDir, data, actions, trainingData, method, options, cost, direction, precision, group, limit, output, json })
             command.Options.Add(option);
         command.SetAction(parse => CommandErrors.Run(parse, () => Run(new Settings(parse.GetValue(model)!.FullName, parse.GetValue(dataset)?.ToLowerInvariant(),
             parse.GetValue(dataDir)?.FullName, parse.GetValue(data)?.FullName, parse.GetValue(actions)?.FullName, parse.GetValue(trainingData)?.FullName,
             parse.GetValue(method), parse.GetValue(options), parse.GetValue(cost), parse.GetValue(direction), parse.GetValue(group), parse.GetValue(limit),
-            parse.GetValue(output)?.FullName, parse.GetValue(json)))));
+            parse.GetValue(output)?.FullName, parse.GetValue(json), parse.GetValue(precision)))));
         return command;
     }
 
     internal sealed record Settings(string ModelPath, string? Dataset, string? DataDirectory, string? DataPath, string? ActionsPath, string? TrainingDataPath,
-        string? Method, int? Options, string? Cost, string? Direction, string? Group, int? Limit, string? OutputPath, bool Json)
+        string? Method, int? Options, string? Cost, string? Direction, string? Group, int? Limit, string? OutputPath, bool Json, string? Precision = null)
     {
         /// <summary>Whether the raw-column methods (any model zip) answer, rather than a generator over a feature vector.</summary>
         public bool OnColumns => Method is null or "auto" or "search";
@@ -86,12 +91,16 @@ internal static class ExplainCommand
                 throw new ArgumentException("--dataset needs --method onestep, gradient or linear-ip (the reference sets are explained over their feature vectors).");
             if (settings.Group is not null || settings.Direction is not null)
                 throw new ArgumentException($"{(settings.Group is not null ? "--group" : "--direction")} applies to --method onestep, gradient or linear-ip.");
+            if (settings.Precision is not null)
+                throw new ArgumentException("--precision applies to --method onestep only.");
             return ColumnExplanation.Run(settings);
         }
         if (settings.Options is not null || settings.Cost is not null)
             throw new ArgumentException($"{(settings.Options is not null ? "--options" : "--cost")} applies to --method auto or search.");
         if (settings.Direction is not null && settings.Method != "onestep")
             throw new ArgumentException($"--direction applies to the onestep method only, not to {settings.Method}.");
+        if (settings.Precision is not null && settings.Method != "onestep")
+            throw new ArgumentException($"--precision applies to the onestep method only, not to {settings.Method}.");
 
         var watch = Stopwatch.StartNew();
         var mlContext = new MLContext(0);
@@ -193,7 +202,11 @@ internal static class ExplainCommand
         {
             case "onestep":
                 string direction = settings.Direction ?? metadata.GetValueOrDefault(MetadataKeys.Direction) ?? "recourse";
-                return generators.OneStep(direction == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse);
+                return generators.OneStep(new OneStepGenerator.Options
+                {
+                    Direction = direction == "reference" ? PerturbationDirection.ReferenceCode : PerturbationDirection.Recourse,
+                    Precision = settings.Precision == "single" ? KernelPrecision.Single : KernelPrecision.Double,
+                });
             case "gradient":
                 return generators.GradientDescent();
             default:

@@ -71,6 +71,20 @@ public class ExplainCommandTests
             .Should().Equal(expected.Groups.Select(g => (g.Group, g.Negatives)));
     }
 
+    // --precision single: float32 kernels; the same rows are rejected and recourse differs at most in rows next to θ₀.
+    [Fact]
+    public void Explain_PrecisionSingle_AgreesWithTheDoubleAudit()
+    {
+        var (exit, output, error) = CliRunner.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic",
+            "--method", "onestep", "--precision", "single", "--limit", "60", "--json");
+
+        exit.Should().Be(0, error);
+        using var json = JsonDocument.Parse(output);
+        var expected = InProcessAudit("onestep", limit: 60);
+        json.RootElement.GetProperty("negatives").GetInt32().Should().Be(expected.Overall.Negatives);
+        json.RootElement.GetProperty("negativesWithRecourse").GetInt32().Should().BeInRange(expected.Overall.NegativesWithRecourse - 1, expected.Overall.NegativesWithRecourse + 1);
+    }
+
     [Fact]
     public void Explain_Out_WritesOneParseableRowPerTestRowAtomically()
     {
@@ -157,6 +171,7 @@ public class ExplainCommandTests
     [Theory]
     [InlineData("--direction", "reference", "--method", "gradient", "--direction applies to the onestep method only")]
     [InlineData("--data", "x.csv", "--method", "onestep", "Give either --dataset NAME or --data FILE")]
+    [InlineData("--precision", "single", "--method", "gradient", "--precision applies to the onestep method only")]
     public void Explain_BadOptions_ExitWithClearError(string option, string value, string methodOption, string method, string message)
     {
         var (exit, _, error) = CliRunner.Run("explain", "--model", SyntheticModel.Value, "--dataset", "synthetic", option, value, methodOption, method);

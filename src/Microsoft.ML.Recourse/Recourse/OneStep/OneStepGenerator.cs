@@ -48,11 +48,14 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         Contracts.CheckParam(Enum.IsDefined(options.Direction), nameof(options.Direction), $"Unknown perturbation direction {options.Direction}.");
         Contracts.CheckParam(options.NumberOfThreads is null || options.NumberOfThreads >= 1, nameof(options.NumberOfThreads),
             FormattableString.Invariant($"Must be ≥ 1 or null; got {options.NumberOfThreads}."));
+        Contracts.CheckParam(Enum.IsDefined(options.Precision), nameof(options.Precision), $"Unknown kernel precision {options.Precision}.");
         Direction = options.Direction;
         NumberOfThreads = options.NumberOfThreads;
+        Precision = options.Precision;
     }
 
-    JsonObject IPersistedGenerator.Save() => GeneratorOptionsJson.Save(GeneratorName, new Options { Direction = Direction, NumberOfThreads = NumberOfThreads });
+    JsonObject IPersistedGenerator.Save()
+        => GeneratorOptionsJson.Save(GeneratorName, new Options { Direction = Direction, NumberOfThreads = NumberOfThreads, Precision = Precision });
 
     [PersistedKind(PersistedFamily.Generator, GeneratorName, 1)]
     internal static IRecourseGenerator Load(JsonObject data, int version, RecourseEnvironment environment)
@@ -66,6 +69,9 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
 
     /// <summary>Gets the largest number of threads used, or <see langword="null"/> for as many as the machine offers.</summary>
     public int? NumberOfThreads { get; }
+
+    /// <summary>Gets the precision of the network kernels (g, ∇ₓg and g(x + δ*)); see <see cref="Options.Precision"/>.</summary>
+    public KernelPrecision Precision { get; }
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -81,28 +87,30 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
                 $"The one-step generator needs the model's input gradient, but {model.GetType().Name} is not an {nameof(IDifferentiableScorer)}. " +
                 "For a black-box model use LinearIntegerProgram with a LIME surrogate (ctx.Recourse.Generators.LinearIntegerProgram).");
         var perturbation = new OneStepPerturbation(actionSet, Direction);
+        // Single precision runs the library's own networks in float; any other differentiable scorer stays in double.
+        var single = Precision == KernelPrecision.Single && model is ScorerModelParameters network ? new SinglePrecisionNetwork(network) : null;
         int d = model.FeatureCount, count = rows.Length / d;
         var results = new RecourseResult[count];
         int blocks = (count + BlockRows - 1) / BlockRows;
         if (blocks <= 1 || NumberOfThreads == 1)
         {
-            var buffers = new BlockBuffers(d);
+            var buffers = new BlockBuffers(d, single);
             for (int b = 0; b < blocks; b++)
-                RunBlock(b, differentiable, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
         }
         else
         {
             var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = NumberOfThreads ?? -1 };
-            Parallel.For(0, blocks, parallel, () => new BlockBuffers(d), (b, _, buffers) =>
+            Parallel.For(0, blocks, parallel, () => new BlockBuffers(d, single), (b, _, buffers) =>
             {
-                RunBlock(b, differentiable, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
                 return buffers;
             }, _ => { });
         }
         return results;
     }
 
-    private static void RunBlock(int block, IDifferentiableScorer model, double threshold, OneStepPerturbation perturbation, ReadOnlySpan<double> allRows,
+    private static void RunBlock(int block, IDifferentiableScorer model, SinglePrecisionNetwork? single, double threshold, OneStepPerturbation perturbation, ReadOnlySpan<double> allRows,
         RecourseResult[] results, BlockBuffers buffers, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -114,7 +122,8 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         var deltas = buffers.Deltas.AsSpan(0, count * d);
         var statuses = buffers.Statuses.AsSpan(0, count);
         CheckFinite(rows, first, actionSet);
-        model.ScoreAndInputGradientBatch(rows, scores, gradients);
+        if (single is null) model.ScoreAndInputGradientBatch(rows, scores, gradients);
+        else single.ScoreAndInputGradientBatch(rows, scores, gradients, buffers.SingleWorkspace!);
         perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
         // The Δ gate row by row (skipped where δ* passes it by construction); the x + δ* it lets through are scored together.
         int passed = 0;
@@ -140,7 +149,8 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         if (passed == 0) return;
         var counterfactuals = buffers.Counterfactuals.AsSpan(0, passed * d);
         var scoresAfter = buffers.ScoresAfter.AsSpan(0, passed);
-        model.ScoreBatch(counterfactuals, scoresAfter);
+        if (single is null) model.ScoreBatch(counterfactuals, scoresAfter);
+        else single.ScoreBatch(counterfactuals, scoresAfter, buffers.SingleWorkspace!);
         for (int k = 0; k < passed; k++)
         {
             int r = buffers.PassedRows[k];
@@ -174,8 +184,10 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         };
     }
 
-    private sealed class BlockBuffers(int featureCount)
+    private sealed class BlockBuffers(int featureCount, SinglePrecisionNetwork? single)
     {
+        public SinglePrecisionNetwork.Workspace? SingleWorkspace { get; } = single is null ? null : new SinglePrecisionNetwork.Workspace(single);
+
         public double[] Scores { get; } = new double[BlockRows];
 
         public double[] Gradients { get; } = new double[BlockRows * featureCount];
@@ -205,9 +217,23 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         /// </summary>
         public int? NumberOfThreads { get; init; }
 
+        /// <summary>
+        /// Gets the precision of the network kernels that compute g(x), ∇ₓg(x) and g(x + δ*); <see cref="KernelPrecision.Double"/>
+        /// by default. <see cref="KernelPrecision.Single"/> runs them in float with twice the SIMD lanes, for the
+        /// library's networks (<see cref="Models.ScorerModelParameters"/>: perceptrons and logistic regression); other
+        /// scorers stay in double. δ*, the Δ gate, the threshold test and the cost are computed in double from the float
+        /// scores and gradients. Accuracy consequence: scores differ from the double path by float rounding (the tests
+        /// bound the difference by 1e-5), a δ*ⱼ differs only where ∂g/∂xⱼ is near 0 (its float sign differs from
+        /// the double one), and a verdict differs only where g(x + δ*) lies within that rounding of the threshold. See
+        /// docs/recourse-aware-training.md § Speed for the measured differences and throughput.
+        /// </summary>
+        public KernelPrecision Precision { get; init; } = Defaults.Precision;
+
         internal static class Defaults
         {
             public const PerturbationDirection Direction = PerturbationDirection.Recourse;
+
+            public const KernelPrecision Precision = KernelPrecision.Double;
         }
     }
 }
