@@ -274,6 +274,19 @@ public class ColumnActionSpaceTests
     }
 
     [Fact]
+    public void Bind_ConstantPartlyWholeAndOneValuedColumns_KeepTheirMeaning()
+    {
+        var people = new[] { 1.0, 1.5, 2.0, 3.0 }.Select(r => new Person { Income = 5, Years = 1, Rate = r, Job = "nurse", Owner = false }).ToArray();
+        var space = Bind(new ColumnActionSet(), training: Training(people));
+        var income = (NumericColumnSpace)space.Find("Income")!;
+        income.Spread.Should().Be(1, "a constant column has standard deviation 0, so its spread is 1");
+        income.Lower.Should().Be(5);
+        ((NumericColumnSpace)space.Find("Rate")!).IsInteger.Should().BeFalse("one training value is not whole");
+        ((CategoricalColumnSpace)space.Find("Owner")!).Categories.Should().Equal("False", "True");
+        ((CategoricalColumnSpace)space.Find("Job")!).Categories.Should().Equal("nurse");
+    }
+
+    [Fact]
     public void Bind_ListedNumericColumn_OverridesTheStatistics()
     {
         var space = Bind(new ColumnActionSet(ColumnDefault.Immutable, new Dictionary<string, ColumnAction>
