@@ -79,7 +79,8 @@ public static class ActionDescriber
             int g = actionSet.GroupOf[j];
             if (g < 0)
             {
-                if (Math.Abs(delta[j]) < minimumChange)
+                // An unchanged feature is skipped even when minimumChange is 0.
+                if (delta[j] == 0 || Math.Abs(delta[j]) < minimumChange)
                     continue;
                 var f = actionSet.Features[j];
                 steps.Add(new ActionStep(delta[j] > 0 ? ActionStepKind.Raise : ActionStepKind.Lower, f.DisplayName,
