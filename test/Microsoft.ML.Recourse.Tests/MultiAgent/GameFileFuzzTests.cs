@@ -52,30 +52,7 @@ public class GameFileFuzzTests(ITestOutputHelper output)
 
     /// <summary>A text mutation, or a line repeated, removed or given an extra or a strange field.</summary>
     private static string MutateCsv(string text, Random random)
-    {
-        var lines = text.Split('\n').ToList();
-        int at = random.Next(lines.Count);
-        switch (random.Next(6))
-        {
-            case 0:
-                lines.Insert(at, lines[random.Next(lines.Count)]);
-                break;
-            case 1:
-                lines.RemoveAt(at);
-                break;
-            case 2:
-                lines[at] += "," + Fields[random.Next(Fields.Length)];
-                break;
-            case 3:
-                var fields = lines[at].Split(',');
-                fields[random.Next(fields.Length)] = Fields[random.Next(Fields.Length)];
-                lines[at] = string.Join(',', fields);
-                break;
-            default:
-                return DocumentFuzzer.MutateText(text, random, ",\"\n\r CDcdx\u0000\ufeff");
-        }
-        return string.Join('\n', lines);
-    }
+        => DocumentFuzzer.MutateCsv(text, random, Fields, ",\"\n\r CDcdx\u0000\ufeff", replacementWeight: 1);
 }
 
 public class GameFileTests

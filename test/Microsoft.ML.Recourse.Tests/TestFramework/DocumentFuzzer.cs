@@ -171,6 +171,41 @@ internal static class DocumentFuzzer
         }
     }
 
+    /// <summary>
+    /// A CSV mutation: a line repeated or removed, a field from <paramref name="fields"/> appended to a line or (with
+    /// weight <paramref name="replacementWeight"/>) put in place of one, or else (weight 2) a text mutation over
+    /// <paramref name="alphabet"/>.
+    /// </summary>
+    public static string MutateCsv(string text, Random random, string[] fields, string alphabet, int replacementWeight)
+    {
+        var lines = text.Split('\n').ToList();
+        int at = random.Next(lines.Count);
+        int choice = random.Next(5 + replacementWeight);
+        if (choice == 0)
+        {
+            lines.Insert(at, lines[random.Next(lines.Count)]);
+        }
+        else if (choice == 1)
+        {
+            lines.RemoveAt(at);
+        }
+        else if (choice == 2)
+        {
+            lines[at] += "," + fields[random.Next(fields.Length)];
+        }
+        else if (choice < 3 + replacementWeight)
+        {
+            var cells = lines[at].Split(',');
+            cells[random.Next(cells.Length)] = fields[random.Next(fields.Length)];
+            lines[at] = string.Join(',', cells);
+        }
+        else
+        {
+            return MutateText(text, random, alphabet);
+        }
+        return string.Join('\n', lines);
+    }
+
     /// <summary>One text mutation: truncation, or a character inserted, deleted or replaced (from <paramref name="alphabet"/>), or a span repeated.</summary>
     public static string MutateText(string text, Random random, string alphabet)
     {
