@@ -65,7 +65,7 @@ internal static class TreesReproduction
         var settings = sizes.Select(s => Setting(s, "--sizes")).ToArray();
         // Load every data set before the long work, so that a missing file fails at once.
         var data = datasets.Select(name => TreeDatasets.Load(name, options.DataDirectory, options.Seed)).ToArray();
-        string loadBefore = LoadAverage();
+        double? loadBefore = MachineLoad.OneMinuteAverage();
         var watch = Stopwatch.StartNew();
         var results = new List<DatasetResult>();
         foreach (var set in data)
@@ -76,10 +76,9 @@ internal static class TreesReproduction
             results.Add(new DatasetResult(set, models));
         }
         string environment = FormattableString.Invariant(
-            $"{Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; 1-minute load average {loadBefore} before and {LoadAverage()} after the run");
+            $"{Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; 1-minute load average {Load(loadBefore)} before and {Load(MachineLoad.OneMinuteAverage())} after the run");
         return new Result(options, datasets, sizes, results, environment, watch.Elapsed.TotalSeconds);
     }
 
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+    private static string Load(double? average) => average?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 }

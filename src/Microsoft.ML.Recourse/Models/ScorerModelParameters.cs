@@ -126,6 +126,8 @@ public abstract class ScorerModelParameters : IDifferentiableScorer, IPersistedS
 
     internal static double Sigmoid(double logit) => 1 / (1 + Math.Exp(-logit));
 
+    internal static double Logit(double probability) => Math.Log(probability / (1 - probability));
+
     internal abstract JsonObject ToJson();
 
     /// <summary>The stored node <c>{"kind", "version", "data"}</c>; each kind registers its loader with <see cref="PersistedKindAttribute"/>.</summary>

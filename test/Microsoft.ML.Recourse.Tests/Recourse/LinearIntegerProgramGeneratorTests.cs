@@ -61,7 +61,7 @@ public class LinearIntegerProgramGeneratorTests
         {
             var x = rows.AsSpan(i * 4, 4).ToArray();
             var r = results[i];
-            var expected = BruteForceForRow(set, x, Logistic.Weights, LinearScore.Logit(Threshold) - Logistic.ScoreLogit(x), gridPoints: 7);
+            var expected = BruteForceForRow(set, x, Logistic.Weights, ScorerModelParameters.Logit(Threshold) - Logistic.ScoreLogit(x), gridPoints: 7);
             if (expected is null)
             {
                 r.Status.Should().Be(RecourseStatus.Infeasible, $"row {i}");
@@ -274,7 +274,7 @@ public class LinearIntegerProgramGeneratorTests
         for (int i = 0; i < results.Count; i++)
         {
             var x = rows.AsSpan(i * 4, 4).ToArray();
-            var expected = BruteForceForRow(set, x, Logistic.Weights, LinearScore.Logit(Threshold) - Logistic.ScoreLogit(x), cost, table, gridPoints: 9);
+            var expected = BruteForceForRow(set, x, Logistic.Weights, ScorerModelParameters.Logit(Threshold) - Logistic.ScoreLogit(x), cost, table, gridPoints: 9);
             if (expected is null)
             {
                 results[i].Status.Should().Be(RecourseStatus.Infeasible);
@@ -329,7 +329,7 @@ public class LinearIntegerProgramGeneratorTests
         for (int i = 0; i < results.Count; i++)
         {
             var x = rows.Skip(i * 5).Take(5).ToArray();
-            var expected = BruteForceForRow(set, x, model.Weights, LinearScore.Logit(Threshold) - model.ScoreLogit(x), gridPoints: 6);
+            var expected = BruteForceForRow(set, x, model.Weights, ScorerModelParameters.Logit(Threshold) - model.ScoreLogit(x), gridPoints: 6);
             if (expected is null)
             {
                 results[i].Status.Should().Be(RecourseStatus.Infeasible, $"row {i}");

@@ -105,7 +105,7 @@ internal sealed class ColumnRecourseEngine
                     why = reason;
                 else if (classifier.Scorer is LogisticRegressionModelParameters logistic)
                 {
-                    var targets = classifier.BoundaryThresholds.Select(t => (Logit(t), true)).Append((Logit(classifier.Threshold), false)).ToArray();
+                    var targets = classifier.BoundaryThresholds.Select(t => (ScorerModelParameters.Logit(t), true)).Append((ScorerModelParameters.Logit(classifier.Threshold), false)).ToArray();
                     exact = new LinearColumnRecourse(map, logistic.Weights, logistic.Bias, targets[0].Item1, solver, targets[1..]);
                 }
                 else if (TreeColumnRecourse.TryCreate(map, ((Trees.TreeEnsembleScorer)classifier.Scorer).Model, classifier.DecisionMargin, treeTimeLimitSeconds, out reason) is { } trees)
@@ -118,8 +118,6 @@ internal sealed class ColumnRecourseEngine
         Contracts.Check(search is not null, $"No method applies to this model: {why}.");
         return new ColumnRecourseEngine(decision, space, null, null, search, BlackBoxRecourseSearch.MethodName, why);
     }
-
-    private static double Logit(double p) => Math.Log(p / (1 - p));
 
     /// <summary>Recourse for every row, in order.</summary>
     public ColumnRecourseResult[] Explain(IReadOnlyList<object?[]> rows, int optionCount, CancellationToken cancellationToken = default)

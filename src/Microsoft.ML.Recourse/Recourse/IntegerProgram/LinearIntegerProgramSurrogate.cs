@@ -15,11 +15,9 @@ internal sealed record LinearScore(double[] Coefficients, double Value, double T
     /// <summary>The probability the linear score gives after a gain.</summary>
     public double ProbabilityAfter(double gain) => IsLogit ? ScorerModelParameters.Sigmoid(Value + gain) : Value + gain;
 
-    public static double Logit(double probability) => Math.Log(probability / (1 - probability));
-
     /// <summary>The exact linear logit of a logistic regression: wᵀ(x + a) + b ≥ logit θ₀.</summary>
     public static LinearScore Exact(LogisticRegressionModelParameters model, double logitAtX, double threshold)
-        => new(model.Weights.ToArray(), logitAtX, Logit(threshold), IsLogit: true, "linear model, exact");
+        => new(model.Weights.ToArray(), logitAtX, ScorerModelParameters.Logit(threshold), IsLogit: true, "linear model, exact");
 
     /// <summary>
     /// The same score in logit units (a probability linearisation g + ∇ₓgᵀa becomes logit g + (∇ₓg / (g(1 − g)))ᵀa),
@@ -33,7 +31,7 @@ internal sealed record LinearScore(double[] Coefficients, double Value, double T
         {
             double slope = Value * (1 - Value);
             if (!(slope > 0)) return null;
-            logit = new LinearScore(Coefficients.Select(c => c / slope).ToArray(), Logit(Value), Logit(Target), IsLogit: true, Basis + ", in logit units");
+            logit = new LinearScore(Coefficients.Select(c => c / slope).ToArray(), ScorerModelParameters.Logit(Value), ScorerModelParameters.Logit(Target), IsLogit: true, Basis + ", in logit units");
         }
         double norm = 0;
         foreach (double v in x) norm += Math.Abs(v);
@@ -98,7 +96,7 @@ internal static class LocalLogisticSurrogate
         var beta = NewtonLogisticRegression.Fit(design, targets, weights, p, RelativeRidge * weights.Sum()).Coefficients;
         var coefficients = new double[d];
         for (int m = 0; m < moving.Length; m++) coefficients[moving[m]] = beta[m + 1] / set.Actions[moving[m]].StandardScale;
-        return new LinearScore(coefficients, beta[0], LinearScore.Logit(threshold), IsLogit: true, "LIME surrogate at x");
+        return new LinearScore(coefficients, beta[0], ScorerModelParameters.Logit(threshold), IsLogit: true, "LIME surrogate at x");
     }
 
     private static double NextGaussian(RandomSource random)

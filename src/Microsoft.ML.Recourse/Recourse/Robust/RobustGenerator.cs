@@ -189,7 +189,7 @@ public sealed class RobustGenerator : IRecourseGenerator, IPersistedGenerator
         var weights = buffers.Weights.AsSpan(0, count * d);
         var biases = buffers.Biases.AsSpan(0, count);
         LocalLogisticModels(model, threshold, actionSet, first, rows, scores, weights, biases);
-        double targetLogit = Math.Log(threshold / (1 - threshold));
+        double targetLogit = ScorerModelParameters.Logit(threshold);
         var delta = buffers.Delta.AsSpan();
         for (int r = 0; r < count; r++)
         {
@@ -260,7 +260,7 @@ public sealed class RobustGenerator : IRecourseGenerator, IPersistedGenerator
                 biases[r] = double.NaN;
                 continue;
             }
-            double b = Math.Log(g / (1 - g));
+            double b = ScorerModelParameters.Logit(g);
             for (int j = 0; j < d; j++)
             {
                 weights[r * d + j] /= slope;

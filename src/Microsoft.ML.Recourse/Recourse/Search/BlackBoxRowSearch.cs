@@ -175,8 +175,7 @@ internal sealed class BlackBoxRowSearch
     private double Transform(double score)
     {
         if (!_scoreIsProbability) return score;
-        double p = Math.Clamp(score, 1e-7, 1 - 1e-7);
-        return Math.Log(p / (1 - p));
+        return ScorerModelParameters.Logit(Math.Clamp(score, 1e-7, 1 - 1e-7));
     }
 
     private void BuildMoves()
