@@ -44,6 +44,14 @@ internal static class RecourseGate
         double scoreBefore, double scoreAfter, RecourseStatus status = RecourseStatus.Found, string? message = null)
         => new(delta, counterfactual, actionSet.Cost(delta), scoreBefore, scoreAfter, scoreAfter >= threshold, status, message);
 
+    /// <summary>
+    /// <see cref="Accepted(ActionSet, double, double[], double[], double, double, RecourseStatus, string?)"/> for a δ and
+    /// x + δ that are slices of arrays shared by many rows (one allocation per batch instead of two per row).
+    /// </summary>
+    public static RecourseResult Accepted(ActionSet actionSet, double threshold, ArraySegment<double> delta, ArraySegment<double> counterfactual,
+        double scoreBefore, double scoreAfter)
+        => new(delta, counterfactual, actionSet.Cost(delta), scoreBefore, scoreAfter, scoreAfter >= threshold, RecourseStatus.Found);
+
     public static RecourseResult None(double scoreBefore, RecourseStatus status, string? message)
         => new(null, null, double.NaN, scoreBefore, double.NaN, false, status, message);
 

@@ -91,19 +91,23 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         var single = Precision == KernelPrecision.Single && model is ScorerModelParameters network ? new SinglePrecisionNetwork(network) : null;
         int d = model.FeatureCount, count = rows.Length / d;
         var results = new RecourseResult[count];
+        // Every row's δ* and x + δ* live in two arrays that the results share (views of d values each): two large
+        // allocations instead of two small arrays per row, which every collection during the run would copy.
+        // Not zeroed: a result refers only to values that its row has written.
+        var storage = new ResultStorage(GC.AllocateUninitializedArray<double>(count * d), GC.AllocateUninitializedArray<double>(count * d));
         int blocks = (count + BlockRows - 1) / BlockRows;
         if (blocks <= 1 || NumberOfThreads == 1)
         {
             var buffers = new BlockBuffers(d, single);
             for (int b = 0; b < blocks; b++)
-                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, storage, buffers, cancellationToken);
         }
         else
         {
             var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = NumberOfThreads ?? -1 };
             Parallel.For(0, blocks, parallel, () => new BlockBuffers(d, single), (b, _, buffers) =>
             {
-                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, buffers, cancellationToken);
+                RunBlock(b, differentiable, single, threshold, perturbation, rows.Span, results, storage, buffers, cancellationToken);
                 return buffers;
             }, _ => { });
         }
@@ -111,7 +115,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
     }
 
     private static void RunBlock(int block, IDifferentiableScorer model, SinglePrecisionNetwork? single, double threshold, OneStepPerturbation perturbation, ReadOnlySpan<double> allRows,
-        RecourseResult[] results, BlockBuffers buffers, CancellationToken cancellationToken)
+        RecourseResult[] results, ResultStorage storage, BlockBuffers buffers, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var actionSet = perturbation.ActionSet;
@@ -119,7 +123,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         var rows = allRows.Slice(first * d, count * d);
         var scores = buffers.Scores.AsSpan(0, count);
         var gradients = buffers.Gradients.AsSpan(0, count * d);
-        var deltas = buffers.Deltas.AsSpan(0, count * d);
+        var deltas = storage.Deltas.AsSpan(first * d, count * d);
         var statuses = buffers.Statuses.AsSpan(0, count);
         CheckFinite(rows, first, actionSet);
         if (single is null) model.ScoreAndInputGradientBatch(rows, scores, gradients);
@@ -154,8 +158,10 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         for (int k = 0; k < passed; k++)
         {
             int r = buffers.PassedRows[k];
-            results[first + r] = RecourseGate.Accepted(actionSet, threshold, deltas.Slice(r * d, d).ToArray(), counterfactuals.Slice(k * d, d).ToArray(),
-                scores[r], scoresAfter[k]);
+            int at = (first + r) * d;
+            counterfactuals.Slice(k * d, d).CopyTo(storage.Counterfactuals.AsSpan(at, d));
+            results[first + r] = RecourseGate.Accepted(actionSet, threshold, new ArraySegment<double>(storage.Deltas, at, d),
+                new ArraySegment<double>(storage.Counterfactuals, at, d), scores[r], scoresAfter[k]);
         }
     }
 
@@ -184,6 +190,9 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         };
     }
 
+    // δ* and x + δ* of all rows, row-major; a row's values are written only by the block that owns the row.
+    private sealed record ResultStorage(double[] Deltas, double[] Counterfactuals);
+
     private sealed class BlockBuffers(int featureCount, SinglePrecisionNetwork? single)
     {
         public SinglePrecisionNetwork.Workspace? SingleWorkspace { get; } = single is null ? null : new SinglePrecisionNetwork.Workspace(single);
@@ -191,8 +200,6 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         public double[] Scores { get; } = new double[BlockRows];
 
         public double[] Gradients { get; } = new double[BlockRows * featureCount];
-
-        public double[] Deltas { get; } = new double[BlockRows * featureCount];
 
         public LinearProgramStatus[] Statuses { get; } = new LinearProgramStatus[BlockRows];
 
