@@ -6,7 +6,7 @@ g(x) and its input gradient, the closed-form one-step delta over the same box ac
 change, g(x + delta), validity g(x + delta) >= threshold and the L1 cost. Prints one JSON object with rows/s per
 thread count and batch size (by wall-clock time and by the process's CPU time), and writes the deltas (float32, rows x d) for the C# side to compare.
 
-    python3 onestep_reference.py --data DIR [--threads 1 2] [--batch-sizes 512 4096 26048] [--repetitions 7]
+    python3 onestep_reference.py --data DIR [--threads 1 2] [--batch-sizes 512 4096 26048] [--repetitions 7] [--warm-up-seconds 2]
 """
 
 import argparse
@@ -96,6 +96,7 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[512, 4096, 26048])
     parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--warm-up-seconds", type=float, default=2.0)
     args = parser.parse_args()
 
     problem, rows, network = load(args.data)
@@ -112,7 +113,11 @@ def main():
     for threads in args.threads:
         torch.set_num_threads(threads)
         for batch_size in args.batch_sizes:
-            run_all(network, actions, rows, threshold, sign, batch_size)  # warm-up
+            # Warm-up as on the C# side: at least --warm-up-seconds and one pass.
+            warm_up_start = time.perf_counter()
+            run_all(network, actions, rows, threshold, sign, batch_size)
+            while time.perf_counter() - warm_up_start < args.warm_up_seconds:
+                run_all(network, actions, rows, threshold, sign, batch_size)
             seconds, cpu_seconds = [], []
             for _ in range(args.repetitions):
                 start, cpu_start = time.perf_counter(), time.process_time()

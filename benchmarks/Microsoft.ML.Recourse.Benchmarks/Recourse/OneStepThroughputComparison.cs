@@ -18,15 +18,18 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 /// batched, 1 and 2 threads; with the system's libblas.so.3 and, when installed, OpenBLAS; every batch size it tries
 /// is printed and PyTorch's fastest configuration at each thread count is the reference) and prints rows/s by
 /// wall-clock time and rows per CPU-second of the process, the ratios ours / PyTorch at the same thread count, and the
-/// largest difference between the two δ*. Each figure is the median of the repetitions after one warm-up pass. Skips
-/// with a message when the adult file is missing, and skips PyTorch when no Python with torch is found. <c>--export
-/// DIR</c> keeps the exported files there, to run the script by hand.
+/// largest difference between the two δ*. Each figure is the median of the repetitions after a warm-up of at least
+/// 2 s (and three passes here, one in the script) per configuration. Skips with a message when the adult file is
+/// missing, and skips PyTorch when no Python with torch is found. <c>--export DIR</c> keeps the exported files there,
+/// to run the script by hand.
 /// </summary>
 internal static class OneStepThroughputComparison
 {
     public const string CommandName = "onestep-vs-pytorch";
 
     private const int Rows = 26_048;
+
+    private const double WarmUpSeconds = 2;
 
     public static int Run(string[] args)
     {
@@ -144,7 +147,12 @@ internal static class OneStepThroughputComparison
     private static (double RowsPerSecond, double RowsPerCpuSecond, IReadOnlyList<RecourseResult> Results) Time(Func<IReadOnlyList<RecourseResult>> run, int rows,
         int repetitions)
     {
+        // .NET compiles the kernels first without optimisation and replaces them in the background, which takes
+        // several passes (the first three of a cold run measured 2–5 times slower): warm up for at least
+        // WarmUpSeconds and three passes, as long as the PyTorch script's warm-up.
         var results = run();
+        var warmUp = Stopwatch.StartNew();
+        for (int pass = 1; pass < 3 || warmUp.Elapsed.TotalSeconds < WarmUpSeconds; pass++) run();
         var seconds = new double[repetitions];
         var cpuSeconds = new double[repetitions];
         using var process = Process.GetCurrentProcess();
@@ -256,7 +264,7 @@ internal static class OneStepThroughputComparison
             UseShellExecute = false,
         };
         foreach (var argument in new[] { script, "--data", directory, "--repetitions", repetitions.ToString(CultureInfo.InvariantCulture),
-                     "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+                     "--threads", threads.ToString(CultureInfo.InvariantCulture), "--warm-up-seconds", WarmUpSeconds.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(argument);
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);

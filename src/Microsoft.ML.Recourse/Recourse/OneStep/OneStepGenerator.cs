@@ -226,10 +226,10 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
 
         /// <summary>
         /// Gets the precision of the network kernels that compute g(x), ∇ₓg(x) and g(x + δ*); <see cref="KernelPrecision.Double"/>
-        /// by default. <see cref="KernelPrecision.Single"/> runs them in float with twice the SIMD lanes, for the
+        /// by default. <see cref="KernelPrecision.Single"/> runs the network in float with twice the SIMD lanes, for the
         /// library's networks (<see cref="Models.ScorerModelParameters"/>: perceptrons and logistic regression); other
-        /// scorers stay in double. δ*, the Δ gate, the threshold test and the cost are computed in double from the float
-        /// scores and gradients. Accuracy consequence: scores differ from the double path by float rounding (the tests
+        /// scorers stay in double. g = σ(logit), ∂g/∂x = g(1 − g)·∂logit/∂x, δ*, the Δ gate, the threshold test and the
+        /// cost are computed in double from the float logits and their gradients. Accuracy consequence: scores differ from the double path by float rounding (the tests
         /// bound the difference by 1e-5), a δ*ⱼ differs only where ∂g/∂xⱼ is near 0 (its float sign differs from
         /// the double one), and a verdict differs only where g(x + δ*) lies within that rounding of the threshold. See
         /// docs/recourse-aware-training.md § Speed for the measured differences and throughput.
