@@ -76,6 +76,11 @@ internal sealed class SinglePrecisionNetwork
         var outputWeights = parameters.Slice(network.WeightOffset(last), lastInputs);
         for (int i = 0; i < lastInputs; i++) _outputWeights[i] = (float)outputWeights[i];
         _outputBias = (float)parameters[network.BiasOffset(last)];
+        int outside = 0;
+        while (outside < parameters.Length && Math.Abs(parameters[outside]) <= float.MaxValue) outside++;
+        if (outside < parameters.Length)
+            throw new ArgumentOutOfRangeException(nameof(model), FormattableString.Invariant(
+                $"Parameter {outside} of the network ({parameters[outside]}) is outside float's range; use {nameof(KernelPrecision)}.{nameof(KernelPrecision.Double)}."));
     }
 
     public int FeatureCount => _featureCount;

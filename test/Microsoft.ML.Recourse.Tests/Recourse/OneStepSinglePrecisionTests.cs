@@ -115,6 +115,29 @@ public class OneStepSinglePrecisionTests(ITestOutputHelper output)
         result.DeltaRows.Should().BeLessThan(result.Rows / 1000);
     }
 
+    // Values beyond float's range would become infinite in the float kernels: refused with the way out, while Double runs.
+    [Fact]
+    public void Generate_Single_RefusesValuesOutsideFloatRange()
+    {
+        var set = OneStepTestData.ActionSet(new Random(5), oneHot: false, linearRows: false);
+        int d = set.FeatureCount;
+        var model = ScorerModelParametersTests.RandomModel(d, [6], Activation.Relu, seed: 9);
+        var rows = OneStepTestData.Rows(new Random(6), set, 4);
+        var single = Generators.OneStep(new OneStepGenerator.Options { Precision = KernelPrecision.Single });
+        var wideRows = (double[])rows.Clone();
+        wideRows[2 * d + 1] = 1e39;
+        FluentActions.Invoking(() => single.Generate(model, 0.5, set, wideRows)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage($"Feature '{set.Features[1].Name}' of row 2 is outside float's range (1E+39); use KernelPrecision.Double.*");
+        Generators.OneStep().Generate(model, 0.5, set, wideRows).Should().HaveCount(4);
+
+        var parameters = model.Parameters.ToArray();
+        parameters[3] = -1e39;
+        var wideModel = new MultilayerPerceptronModelParameters(model.Network, parameters);
+        FluentActions.Invoking(() => single.Generate(wideModel, 0.5, set, rows)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage("Parameter 3 of the network (-1E+39) is outside float's range; use KernelPrecision.Double.*");
+        Generators.OneStep().Generate(wideModel, 0.5, set, rows).Should().HaveCount(4);
+    }
+
     [Fact]
     public void Options_Precision_DefaultsToDoubleAndIsSavedWithTheGenerator()
     {

@@ -125,7 +125,7 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         var gradients = buffers.Gradients.AsSpan(0, count * d);
         var deltas = storage.Deltas.AsSpan(first * d, count * d);
         var statuses = buffers.Statuses.AsSpan(0, count);
-        CheckFinite(rows, first, actionSet);
+        CheckFinite(rows, first, actionSet, single is not null);
         if (single is null) model.ScoreAndInputGradientBatch(rows, scores, gradients);
         else single.ScoreAndInputGradientBatch(rows, scores, gradients, buffers.SingleWorkspace!);
         perturbation.MinimizeBatch(rows, gradients, deltas, statuses, cancellationToken);
@@ -165,14 +165,19 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         }
     }
 
-    private static void CheckFinite(ReadOnlySpan<double> rows, int first, ActionSet actionSet)
+    // Single precision also needs every value within float's range (it would become infinite there).
+    private static void CheckFinite(ReadOnlySpan<double> rows, int first, ActionSet actionSet, bool single)
     {
+        double limit = single ? float.MaxValue : double.MaxValue;
         int at = 0;
-        while (at < rows.Length && double.IsFinite(rows[at])) at++;
+        while (at < rows.Length && Math.Abs(rows[at]) <= limit) at++;
         if (at == rows.Length) return;
         int d = actionSet.FeatureCount;
+        string problem = double.IsFinite(rows[at])
+            ? $"is outside float's range ({rows[at]}); use {nameof(KernelPrecision)}.{nameof(KernelPrecision.Double)}"
+            : $"is not finite ({rows[at]})";
         throw new ArgumentOutOfRangeException("rows", FormattableString.Invariant(
-            $"Feature '{actionSet.Features[at % d].Name}' of row {first + at / d} is not finite ({rows[at]})."));
+            $"Feature '{actionSet.Features[at % d].Name}' of row {first + at / d} {problem}."));
     }
 
     // A row whose linear program has no optimum: re-solve it on the general path for the solver's message.
