@@ -10,7 +10,7 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 
 /// <summary>
 /// One-step recourse throughput against PyTorch in the same run:
-/// <c>dotnet run -c Release --project benchmarks/Microsoft.ML.Recourse.Benchmarks -- onestep-vs-pytorch [--repetitions 7] [--python PATH]</c>.
+/// <c>dotnet run -c Release --project benchmarks/Microsoft.ML.Recourse.Benchmarks -- onestep-vs-pytorch [--repetitions 7] [--warm-up-seconds 2] [--python PATH]</c>.
 /// Trains the reference recourse-aware adult MLP (9 → 100 → 100 → 1 ReLU, λ = 0.8, as <see cref="OneStepBenchmarks"/>),
 /// times <see cref="OneStepGenerator"/> on the 26,048 training rows at 1 and 2 threads with <see cref="KernelPrecision.Double"/>
 /// and <see cref="KernelPrecision.Single"/> (and counts the rows where the two differ), exports the network, rows
@@ -18,8 +18,8 @@ namespace Microsoft.ML.Recourse.Benchmarks.Recourse;
 /// batched, 1 and 2 threads; with the system's libblas.so.3 and, when installed, OpenBLAS; every batch size it tries
 /// is printed and PyTorch's fastest configuration at each thread count is the reference) and prints rows/s by
 /// wall-clock time and rows per CPU-second of the process, the ratios ours / PyTorch at the same thread count, and the
-/// largest difference between the two δ*. Each figure is the median of the repetitions after a warm-up of at least
-/// 2 s (and three passes here, one in the script) per configuration. Skips with a message when the adult file is
+/// largest difference between the two δ*. Each figure is the median of the repetitions after a warm-up of one pass and
+/// at least <c>--warm-up-seconds</c> (2 by default) per configuration, on both sides; every repetition's time is printed. Skips with a message when the adult file is
 /// missing, and skips PyTorch when no Python with torch is found. <c>--export DIR</c> keeps the exported files there,
 /// to run the script by hand.
 /// </summary>
@@ -29,11 +29,10 @@ internal static class OneStepThroughputComparison
 
     private const int Rows = 26_048;
 
-    private const double WarmUpSeconds = 2;
-
     public static int Run(string[] args)
     {
         int repetitions = 7;
+        double warmUpSeconds = 2;
         string? python = null;
         string openBlas = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
         string? exportDirectory = null;
@@ -42,11 +41,12 @@ internal static class OneStepThroughputComparison
             switch (args[i])
             {
                 case "--repetitions" when i + 1 < args.Length: repetitions = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warm-up-seconds" when i + 1 < args.Length: warmUpSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--python" when i + 1 < args.Length: python = args[++i]; break;
                 case "--openblas" when i + 1 < args.Length: openBlas = args[++i]; break;
                 case "--export" when i + 1 < args.Length: exportDirectory = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"usage: {CommandName} [--repetitions N] [--python PATH] [--openblas DIR] [--export DIR]");
+                    Console.Error.WriteLine($"usage: {CommandName} [--repetitions N] [--warm-up-seconds S] [--python PATH] [--openblas DIR] [--export DIR]");
                     return 2;
             }
         }
@@ -72,7 +72,7 @@ internal static class OneStepThroughputComparison
             foreach (int threads in new[] { 1, 2 })
             {
                 var generator = new MLContext(0).Recourse().Generators.OneStep(new OneStepGenerator.Options { NumberOfThreads = threads, Precision = precision });
-                var (rate, cpuRate, results) = Time(() => generator.Generate(model, threshold, adult.Actions, rows), count, repetitions);
+                var (rate, cpuRate, results) = Time(() => generator.Generate(model, threshold, adult.Actions, rows), count, repetitions, warmUpSeconds);
                 if (precision == KernelPrecision.Double) ours ??= results;
                 else oursSingle ??= results;
                 table.Add((I($"ours, OneStepGenerator ({(precision == KernelPrecision.Double ? "double" : "Precision = Single, float32")})"), threads, rate, cpuRate));
@@ -102,7 +102,7 @@ internal static class OneStepThroughputComparison
                 {
                     foreach (int threads in new[] { 1, 2 })
                     {
-                        var output = RunPython(interpreter, directory, repetitions, threads, blasDirectory);
+                        var output = RunPython(interpreter, directory, repetitions, warmUpSeconds, threads, blasDirectory);
                         notes.Add(I($"PyTorch {output["torch"]} ({interpreter}), {threads} thread(s), {blasName}: {output["blas"]}"));
                         var timings = output["timings"]!.AsArray().Select(t => (Batch: t!["batchSize"]!.GetValue<int>(), Rate: t["rowsPerSecond"]!.GetValue<double>(),
                             CpuRate: t["rowsPerCpuSecond"]!.GetValue<double>())).ToArray();
@@ -145,14 +145,13 @@ internal static class OneStepThroughputComparison
 
     // Medians of wall-clock and process CPU time; CPU time is less disturbed when other jobs share the cores.
     private static (double RowsPerSecond, double RowsPerCpuSecond, IReadOnlyList<RecourseResult> Results) Time(Func<IReadOnlyList<RecourseResult>> run, int rows,
-        int repetitions)
+        int repetitions, double warmUpSeconds)
     {
-        // .NET compiles the kernels first without optimisation and replaces them in the background, which takes
-        // several passes (the first three of a cold run measured 2–5 times slower): warm up for at least
-        // WarmUpSeconds and three passes, as long as the PyTorch script's warm-up.
-        var results = run();
+        // .NET first runs the kernels unoptimised and swaps in optimised code in the background, which takes several
+        // passes: one pass, then more until warmUpSeconds have passed (the PyTorch script warms up as long).
         var warmUp = Stopwatch.StartNew();
-        for (int pass = 1; pass < 3 || warmUp.Elapsed.TotalSeconds < WarmUpSeconds; pass++) run();
+        var results = run();
+        while (warmUp.Elapsed.TotalSeconds < warmUpSeconds) run();
         var seconds = new double[repetitions];
         var cpuSeconds = new double[repetitions];
         using var process = Process.GetCurrentProcess();
@@ -166,6 +165,7 @@ internal static class OneStepThroughputComparison
             process.Refresh();
             cpuSeconds[i] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         }
+        Console.WriteLine("  ns per row by repetition: " + string.Join(", ", seconds.Select(t => I($"{t / rows * 1e9:N0}"))));
         Array.Sort(seconds);
         Array.Sort(cpuSeconds);
         return (rows / seconds[repetitions / 2], rows / cpuSeconds[repetitions / 2], results);
@@ -254,7 +254,7 @@ internal static class OneStepThroughputComparison
     private static JsonNode Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value > 0 ? "inf" : "-inf");
 
     // One process per thread count: OpenBLAS sizes its own thread pool from OPENBLAS_NUM_THREADS, not from torch.set_num_threads.
-    private static JsonObject RunPython(string interpreter, string directory, int repetitions, int threads, string? blasDirectory)
+    private static JsonObject RunPython(string interpreter, string directory, int repetitions, double warmUpSeconds, int threads, string? blasDirectory)
     {
         string script = Path.Combine(RepositoryRoot(), "benchmarks", "pytorch", "onestep_reference.py");
         var start = new ProcessStartInfo(interpreter)
@@ -264,7 +264,7 @@ internal static class OneStepThroughputComparison
             UseShellExecute = false,
         };
         foreach (var argument in new[] { script, "--data", directory, "--repetitions", repetitions.ToString(CultureInfo.InvariantCulture),
-                     "--threads", threads.ToString(CultureInfo.InvariantCulture), "--warm-up-seconds", WarmUpSeconds.ToString(CultureInfo.InvariantCulture) })
+                     "--threads", threads.ToString(CultureInfo.InvariantCulture), "--warm-up-seconds", warmUpSeconds.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(argument);
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
