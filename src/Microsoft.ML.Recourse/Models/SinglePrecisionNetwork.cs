@@ -11,11 +11,12 @@ namespace Microsoft.ML.Recourse.Models;
 /// A float32 copy of a <see cref="ScorerModelParameters"/> network for the one-step generator's
 /// <see cref="KernelPrecision.Single"/> kernels: g(x), ∇ₓg(x) and g(x + δ) with <see cref="Vector{T}"/> of
 /// <see cref="float"/> (twice the lanes of <see cref="double"/>). Rows arrive and results leave in double; the
-/// features are rounded to float at the input, the logit is summed in float and σ(logit) is taken in double. Every
-/// product runs over the non-zero entries of its input only (the ReLU units that fired, and the input features that
-/// are not 0), and the backward pass only through the active units, with transposed copies of the weights so that
-/// both directions stream contiguous rows. Widths are padded with zero weights to whole vectors. Immutable and
-/// thread-safe; each thread brings its own <see cref="Workspace"/>.
+/// features are rounded to float at the input, the logit and ∂logit/∂x are summed in float, and σ and g(1 − g) are
+/// applied in double over the batch. Every product runs over the non-zero entries of its input only (the ReLU units
+/// that fired, and the input features that are not 0), and the backward pass only through the active units: with
+/// AVX-512, through the weight rows the forward pass read (dot products); elsewhere, through transposed copies of the
+/// weights. Widths are padded with zero weights to whole vectors. Immutable and thread-safe; each thread brings its
+/// own <see cref="Workspace"/>.
 /// </summary>
 internal sealed class SinglePrecisionNetwork
 {
@@ -36,8 +37,8 @@ internal sealed class SinglePrecisionNetwork
     private readonly bool _compress;
 
     /// <param name="model">The network to copy.</param>
-    /// <param name="portable">Use the portable kernels even where AVX-512 is available (for tests: both give the same
-    /// activations, and scores that differ only in the order of the output layer's sum).</param>
+    /// <param name="portable">Use the portable kernels even where AVX-512 is available (for tests: both fire the same
+    /// units, and their sums differ only in float summation order).</param>
     public SinglePrecisionNetwork(ScorerModelParameters model, bool portable = false)
     {
         _compress = !portable && Avx512F.VL.IsSupported && Vector<float>.Count == Vector256<float>.Count;
