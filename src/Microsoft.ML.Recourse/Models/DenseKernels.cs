@@ -206,14 +206,10 @@ internal static class DenseKernels
         {
             // Branch-free: which entries are zero is unpredictable. Each group of four writes its indices from a table.
             ref double src = ref MemoryMarshal.GetReference(row);
-            ref int table = ref MemoryMarshal.GetReference(NonzeroLanes);
             for (; q <= row.Length - 4; q += 4)
             {
                 uint zero = Vector256.Equals(Vector256.LoadUnsafe(ref src, (nuint)q), Vector256<double>.Zero).ExtractMostSignificantBits();
-                uint nonzero = ~zero & 0xF;
-                var lanes = Vector128.LoadUnsafe(ref table, nonzero * 4) + Vector128.Create(q);
-                lanes.StoreUnsafe(ref dst, (nuint)count);
-                count += BitOperations.PopCount(nonzero);
+                count = AppendLanes(~zero & 0xF, q, ref dst, count);
             }
         }
         for (; q < row.Length; q++)
@@ -222,6 +218,17 @@ internal static class DenseKernels
             count += row[q] != 0 ? 1 : 0;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Appends at indices[count..] offset + the positions of the set bits of a 4-bit mask, in order, and returns the new
+    /// count; writes four entries whatever the mask (the list needs slack after it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int AppendLanes(uint mask, int offset, ref int indices, int count)
+    {
+        (Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(NonzeroLanes), mask * 4) + Vector128.Create(offset)).StoreUnsafe(ref indices, (nuint)count);
+        return count + BitOperations.PopCount(mask);
     }
 
     // For each 4-bit mask, the positions of its set bits, padded with zeros.

@@ -408,12 +408,10 @@ internal sealed class SinglePrecisionNetwork
         if (Vector128.IsHardwareAccelerated)
         {
             // Each group of four writes its indices from a table.
-            ref int table = ref MemoryMarshal.GetReference(NonzeroLanes);
             for (; q4 <= width - 4; q4 += 4)
             {
-                uint nonzero = ~Vector128.Equals(Vector128.LoadUnsafe(ref a, (nuint)q4), Vector128<float>.Zero).ExtractMostSignificantBits() & 0xF;
-                (Vector128.LoadUnsafe(ref table, nonzero * 4) + Vector128.Create(q4)).StoreUnsafe(ref ix, (nuint)count);
-                count += BitOperations.PopCount(nonzero);
+                uint zero = Vector128.Equals(Vector128.LoadUnsafe(ref a, (nuint)q4), Vector128<float>.Zero).ExtractMostSignificantBits();
+                count = DenseKernels.AppendLanes(~zero & 0xF, q4, ref ix, count);
             }
         }
         for (; q4 < width; q4++)
@@ -424,15 +422,6 @@ internal sealed class SinglePrecisionNetwork
         for (int t = 0; t < count; t++) Unsafe.Add(ref v, t) = Unsafe.Add(ref a, Unsafe.Add(ref ix, t));
         return count;
     }
-
-    // For each 4-bit mask, the positions of its set bits, padded with zeros.
-    private static ReadOnlySpan<int> NonzeroLanes =>
-    [
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
-        2, 0, 0, 0, 0, 2, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0,
-        3, 0, 0, 0, 0, 3, 0, 0, 1, 3, 0, 0, 0, 1, 3, 0,
-        2, 3, 0, 0, 0, 2, 3, 0, 1, 2, 3, 0, 0, 1, 2, 3,
-    ];
 
     private static int AllUnits(ReadOnlySpan<float> row, int n, int[] indices, float[] values)
     {
