@@ -146,22 +146,21 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
                 results[row] = RecourseGate.Rejected(GeneratorName, row, scores[r], violation);
                 continue;
             }
-            var counterfactual = buffers.Counterfactuals.AsSpan(passed * d, d);
+            var counterfactual = storage.Counterfactuals.AsSpan((first + passed) * d, d);
             for (int j = 0; j < d; j++) counterfactual[j] = x[j] + delta[j];
             buffers.PassedRows[passed++] = r;
         }
         if (passed == 0) return;
-        var counterfactuals = buffers.Counterfactuals.AsSpan(0, passed * d);
+        // The block's x + δ* sit packed at the start of its part of the storage, in the order of PassedRows.
+        var counterfactuals = storage.Counterfactuals.AsSpan(first * d, passed * d);
         var scoresAfter = buffers.ScoresAfter.AsSpan(0, passed);
         if (single is null) model.ScoreBatch(counterfactuals, scoresAfter);
         else single.ScoreBatch(counterfactuals, scoresAfter, buffers.SingleWorkspace!);
         for (int k = 0; k < passed; k++)
         {
             int r = buffers.PassedRows[k];
-            int at = (first + r) * d;
-            counterfactuals.Slice(k * d, d).CopyTo(storage.Counterfactuals.AsSpan(at, d));
-            results[first + r] = RecourseGate.Accepted(actionSet, threshold, new ArraySegment<double>(storage.Deltas, at, d),
-                new ArraySegment<double>(storage.Counterfactuals, at, d), scores[r], scoresAfter[k]);
+            results[first + r] = RecourseGate.Accepted(actionSet, threshold, new ArraySegment<double>(storage.Deltas, (first + r) * d, d),
+                new ArraySegment<double>(storage.Counterfactuals, (first + k) * d, d), scores[r], scoresAfter[k]);
         }
     }
 
@@ -195,7 +194,8 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         };
     }
 
-    // δ* and x + δ* of all rows, row-major; a row's values are written only by the block that owns the row.
+    // δ* of all rows, row-major, and the x + δ* that passed the gate, packed at the start of each block's part; each
+    // part is written only by the block that owns it.
     private sealed record ResultStorage(double[] Deltas, double[] Counterfactuals);
 
     private sealed class BlockBuffers(int featureCount, SinglePrecisionNetwork? single)
@@ -207,9 +207,6 @@ public sealed class OneStepGenerator : IRecourseGenerator, IPersistedGenerator
         public double[] Gradients { get; } = new double[BlockRows * featureCount];
 
         public LinearProgramStatus[] Statuses { get; } = new LinearProgramStatus[BlockRows];
-
-        /// <summary>x + δ* of the rows the gate passed, in the order of <see cref="PassedRows"/>.</summary>
-        public double[] Counterfactuals { get; } = new double[BlockRows * featureCount];
 
         public double[] ScoresAfter { get; } = new double[BlockRows];
 
