@@ -167,7 +167,6 @@ internal sealed class SinglePrecisionNetwork
             Unsafe.Add(ref indices, count) = j;
             count += v != 0 ? 1 : 0;
         }
-        ws.InputCount = count;
         return count;
     }
 
@@ -329,8 +328,6 @@ internal sealed class SinglePrecisionNetwork
         public float[] InputValues { get; }
 
         public int[] InputIndices { get; }
-
-        public int InputCount { get; set; }
 
         public float[][] Activations { get; }
 
